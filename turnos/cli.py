@@ -1,0 +1,322 @@
+"""Línea de comandos `turnos`. Los comandos que crean un token lo imprimen solo, en la última línea."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from turnos import tiempo
+from turnos.db.almacen import Almacen
+from turnos.db.migrar import migrar
+from turnos.db.motor import crear_motor, es_sqlite
+from turnos.errores import TurnosError
+from turnos.settings import Settings
+
+
+def _almacen(args: argparse.Namespace) -> tuple[Settings, Almacen]:
+    settings = Settings.desde_entorno(db=getattr(args, "db", None))
+    motor = crear_motor(settings.db, sqlite_sync=settings.sqlite_sync, pool_size=2)
+    migrar(motor)
+    return settings, Almacen(motor)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    settings = Settings.desde_entorno(
+        db=args.db, host=args.host, port=args.port, workers=args.workers
+    )
+    if settings.workers > 1 and es_sqlite(settings.db):
+        print(
+            "Error: SQLite admite un solo proceso (--workers 1). Para varios procesos use PostgreSQL "
+            "(TURNOS_DB=postgresql+psycopg://…).",
+            file=sys.stderr,
+        )
+        return 2
+    _, alm = _almacen(argparse.Namespace(db=settings.db))
+    base = f"http://{settings.host}:{settings.port}"
+    if args.demo:
+        from turnos.demo import sembrar
+
+        _imprimir_demo(sembrar(alm, tiempo.ahora()), base)
+    alm.motor.dispose()
+    env = {
+        "TURNOS_DB": settings.db,
+        "TURNOS_HOST": settings.host,
+        "TURNOS_PORT": str(settings.port),
+    }
+    import os
+
+    os.environ.update(env)
+    uvicorn.run(
+        "turnos.web.app:fabrica",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        log_level=settings.log_nivel.lower(),
+        proxy_headers=True,
+    )
+    return 0
+
+
+def _imprimir_demo(cred: Any, base: str) -> None:
+    print("\nCentro de demostración «demo» listo." + (" (recién creado)" if cred.nuevo else ""))
+    print(f"  Personal (ventanilla):  {base}/ventanilla")
+    print(f"  Administración:         {base}/admin")
+    print("\nCuentas (contraseñas nuevas en cada arranque con --demo):")
+    for usuario, rol, password in cred.usuarios:
+        print(f"  {usuario:<12} rol {rol:<10} contraseña {password}")
+    print("\nDispositivos (abra estas direcciones en el kiosco, la pantalla y la tableta):")
+    for tipo, nombre, token in cred.dispositivos:
+        ruta = {
+            "kiosco": "/kiosco/demo",
+            "pantalla": "/pantalla/demo",
+            "tableta": "/encuesta/demo/1",
+        }[tipo]
+        print(f"  {tipo:<9} {nombre:<15} {base}{ruta}?token={token}")
+    print()
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from turnos.demo import sembrar
+
+    _, alm = _almacen(args)
+    _imprimir_demo(sembrar(alm, tiempo.ahora()), "http://127.0.0.1:8000")
+    return 0
+
+
+def cmd_migrar(args: argparse.Namespace) -> int:
+    _almacen(args)
+    print("Base de datos al día.")
+    return 0
+
+
+def cmd_centros_crear(args: argparse.Namespace) -> int:
+    from turnos.servicios import catalogo
+
+    _, alm = _almacen(args)
+    catalogo.crear_centro(alm, args.slug, args.nombre, zona=args.zona)
+    print(f"Centro «{args.slug}» creado.")
+    return 0
+
+
+def cmd_catalogo(args: argparse.Namespace) -> int:
+    from turnos.servicios import catalogo, consultas
+
+    _, alm = _almacen(args)
+    formato = args.formato or (
+        "csv"
+        if str(getattr(args, "archivo", "") or getattr(args, "salida", "") or "").endswith(".csv")
+        else "yaml"
+    )
+    if args.accion == "importar":
+        contenido = Path(args.archivo).read_text(encoding="utf-8")
+        if formato == "csv":
+            tramites = [dict(f) for f in csv.DictReader(io.StringIO(contenido))]
+        else:
+            datos = yaml.safe_load(contenido) or {}
+            tramites = datos.get("tramites", []) if isinstance(datos, dict) else datos
+            if not isinstance(tramites, list):
+                raise TurnosError("El YAML debe tener una lista «tramites».")
+        n = catalogo.importar_tramites(alm, args.centro, tramites, tiempo.ahora())
+        print(f"{n} trámites importados en «{args.centro}».")
+        return 0
+    with alm.lectura() as conn:
+        tramites = [
+            {k: v for k, v in t.items() if k != "id"}
+            for t in catalogo.listar_tramites(
+                conn, consultas.centro(conn, args.centro).id, solo_activos=False
+            )
+        ]
+    if formato == "csv":
+        salida = io.StringIO()
+        w = csv.DictWriter(salida, fieldnames=list(catalogo.CAMPOS_TRAMITE))
+        w.writeheader()
+        w.writerows(tramites)
+        texto = salida.getvalue()
+    else:
+        texto = yaml.safe_dump({"tramites": tramites}, allow_unicode=True, sort_keys=False)
+    if args.salida:
+        Path(args.salida).write_text(texto, encoding="utf-8")
+    else:
+        sys.stdout.write(texto)
+    return 0
+
+
+def cmd_usuarios_crear(args: argparse.Namespace) -> int:
+    from turnos.servicios import cuentas
+
+    _, alm = _almacen(args)
+    password = sys.stdin.readline().rstrip("\n")
+    cuentas.crear_usuario(alm, args.usuario, password, args.rol, args.centro, args.nombre or "")
+    print(f"Usuario «{args.usuario}» creado con rol {args.rol}.")
+    return 0
+
+
+def cmd_tokens_crear(args: argparse.Namespace) -> int:
+    from turnos.servicios import cuentas
+
+    _, alm = _almacen(args)
+    token = cuentas.crear_token_personal(alm, args.usuario, tiempo.ahora(), args.descripcion or "")
+    print(f"Token personal para «{args.usuario}» (guárdelo; no se vuelve a mostrar):")
+    print(token)
+    return 0
+
+
+def cmd_dispositivos_crear(args: argparse.Namespace) -> int:
+    from turnos.servicios import cuentas
+
+    _, alm = _almacen(args)
+    _, token = cuentas.crear_dispositivo(
+        alm,
+        args.centro,
+        args.tipo,
+        args.nombre,
+        tiempo.ahora(),
+        impresora_url=args.impresora or "",
+        perfil=args.perfil or "",
+    )
+    print(
+        f"Dispositivo {args.tipo} «{args.nombre}» creado en «{args.centro}». Token (no se vuelve a mostrar):"
+    )
+    print(token)
+    return 0
+
+
+def cmd_auditar(args: argparse.Namespace) -> int:
+    from turnos.servicios.auditoria import auditar
+
+    _, alm = _almacen(args)
+    total, falla = auditar(alm, args.centro)
+    if falla is None:
+        print(f"Bitácora de «{args.centro}» íntegra: {total} eventos verificados.")
+        return 0
+    print(f"ALTERACIÓN DETECTADA en «{args.centro}», evento {falla.seq}: {falla.motivo}.")
+    return 1
+
+
+def cmd_cierre(args: argparse.Namespace) -> int:
+    from turnos.servicios.cierre import cerrar_dia
+
+    _, alm = _almacen(args)
+    r = cerrar_dia(alm, args.centro, None, tiempo.ahora(), sistema=True)
+    print(
+        f"Cierre del {r['dia']}: {r['expirados']} turnos expirados, {r['ventanillas_cerradas']} ventanillas cerradas."
+    )
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="turnos", description="Turnos: sistema de turnos y métricas de servicio."
+    )
+    sub = p.add_subparsers(dest="comando", required=True)
+
+    def comando(nombre: str, funcion: Any, ayuda: str, padre: Any = sub) -> argparse.ArgumentParser:
+        sp = padre.add_parser(nombre, help=ayuda, description=ayuda)
+        sp.add_argument(
+            "--db", help="URL de la base de datos (por omisión TURNOS_DB o sqlite:///turnos.db)"
+        )
+        sp.set_defaults(funcion=funcion)
+        return sp
+
+    s = comando("serve", cmd_serve, "Inicia el servidor (aplica migraciones).")
+    s.add_argument(
+        "--demo", action="store_true", help="Siembra el centro «demo» e imprime credenciales"
+    )
+    s.add_argument("--host")
+    s.add_argument("--port", type=int)
+    s.add_argument("--workers", type=int)
+    comando("demo", cmd_demo, "Siembra el centro de demostración «demo».")
+    comando("migrar", cmd_migrar, "Aplica las migraciones de la base de datos.")
+
+    centros = sub.add_parser("centros", help="Centros de atención").add_subparsers(
+        dest="accion", required=True
+    )
+    c = comando("crear", cmd_centros_crear, "Crea un centro.", centros)
+    c.add_argument("slug")
+    c.add_argument("--nombre", required=True)
+    c.add_argument("--zona", default="America/Mexico_City")
+
+    cat = sub.add_parser("catalogo", help="Importar/exportar trámites (YAML o CSV)").add_subparsers(
+        dest="accion", required=True
+    )
+    i = comando("importar", cmd_catalogo, "Importa trámites (todo o nada).", cat)
+    i.add_argument("archivo")
+    i.add_argument("--centro", required=True)
+    i.add_argument("--formato", choices=["yaml", "csv"])
+    e = comando("exportar", cmd_catalogo, "Exporta los trámites.", cat)
+    e.add_argument("--centro", required=True)
+    e.add_argument("--formato", choices=["yaml", "csv"])
+    e.add_argument("--salida")
+
+    us = sub.add_parser("usuarios", help="Cuentas del personal").add_subparsers(
+        dest="accion", required=True
+    )
+    u = comando(
+        "crear",
+        cmd_usuarios_crear,
+        "Crea una cuenta; la contraseña se lee de la entrada estándar.",
+        us,
+    )
+    u.add_argument("usuario")
+    u.add_argument("--rol", required=True, choices=["ventanilla", "jefe", "admin", "auditor"])
+    u.add_argument("--centro")
+    u.add_argument("--nombre")
+
+    tk = sub.add_parser("tokens", help="Tokens personales de API").add_subparsers(
+        dest="accion", required=True
+    )
+    t = comando(
+        "crear",
+        cmd_tokens_crear,
+        "Crea un token personal (se imprime solo en la última línea).",
+        tk,
+    )
+    t.add_argument("--usuario", required=True)
+    t.add_argument("--descripcion")
+
+    ds = sub.add_parser("dispositivos", help="Kioscos, pantallas y tabletas").add_subparsers(
+        dest="accion", required=True
+    )
+    d = comando(
+        "crear",
+        cmd_dispositivos_crear,
+        "Registra un dispositivo (su token, solo en la última línea).",
+        ds,
+    )
+    d.add_argument("--tipo", required=True, choices=["kiosco", "pantalla", "tableta"])
+    d.add_argument("--centro", required=True)
+    d.add_argument("--nombre", required=True)
+    d.add_argument("--impresora")
+    d.add_argument("--perfil")
+
+    a = comando(
+        "auditar", cmd_auditar, "Verifica la bitácora encadenada (sale con 1 si fue alterada)."
+    )
+    a.add_argument("--centro", required=True)
+    ci = comando(
+        "cierre", cmd_cierre, "Cierre del día: expira turnos pendientes y cierra ventanillas."
+    )
+    ci.add_argument("--centro", required=True)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return int(args.funcion(args))
+    except TurnosError as e:
+        print(f"Error: {e.mensaje}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Adaptador de almacenamiento: tablas, motor (SQLite/PostgreSQL), migraciones, transacciones."""

@@ -1,0 +1,126 @@
+"""Transacciones: un comando = una transacción que también agrega sus eventos a la bitácora.
+
+Los eventos públicos (sin datos personales) salen hacia las pantallas solo después del COMMIT:
+con PostgreSQL por NOTIFY dentro de la misma transacción (se entrega al confirmar, y nada si se
+revierte); con SQLite, por la función `al_confirmar` que reparte en el mismo proceso.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Connection, Engine, text
+
+from turnos.dominio.cadena import calcular_hash
+
+CANAL_PG = "turnos_eventos"
+
+_AVANZAR = text("UPDATE cadena SET seq = seq + 1 WHERE centro_id = :c RETURNING seq, hash")
+_INICIAR = text("INSERT INTO cadena (centro_id, seq, hash) VALUES (:c, 1, :h)")
+_PUNTA = text("UPDATE cadena SET hash = :h WHERE centro_id = :c")
+_INSERTAR = text(
+    "INSERT INTO evento (centro_id, seq, ts_ms, tipo, turno_id, ventanilla_id, usuario_id,"
+    " dispositivo_id, datos, hash_previo, hash) VALUES (:centro_id, :seq, :ts_ms, :tipo,"
+    " :turno_id, :ventanilla_id, :usuario_id, :dispositivo_id, :datos, :hash_previo, :hash)"
+)
+_NOTIFY = text("SELECT pg_notify(:canal, :payload)")
+
+GENESIS = "0" * 64
+
+
+def campos_sellados(fila: dict[str, Any]) -> dict[str, Any]:
+    """Lo que sella el hash de un evento (la misma función sirve para auditar)."""
+    return {
+        "centro_id": fila["centro_id"],
+        "seq": fila["seq"],
+        "ts_ms": fila["ts_ms"],
+        "tipo": fila["tipo"],
+        "turno_id": fila["turno_id"],
+        "ventanilla_id": fila["ventanilla_id"],
+        "usuario_id": fila["usuario_id"],
+        "dispositivo_id": fila["dispositivo_id"],
+        "datos": json.loads(fila["datos"]),
+    }
+
+
+class Tx:
+    """La transacción en curso: conexión y bitácora."""
+
+    def __init__(self, conn: Connection, es_pg: bool) -> None:
+        self.conn = conn
+        self.es_pg = es_pg
+        self.publicos: list[dict[str, Any]] = []
+
+    def ejecutar(self, sql: Any, params: dict[str, Any] | None = None) -> Any:
+        return self.conn.execute(sql, params or {})
+
+    def evento(
+        self,
+        centro_id: int,
+        tipo: str,
+        ts_ms: int,
+        *,
+        turno_id: int | None = None,
+        ventanilla_id: int | None = None,
+        usuario_id: int | None = None,
+        dispositivo_id: int | None = None,
+        datos: dict[str, Any] | None = None,
+        publico: dict[str, Any] | None = None,
+    ) -> int:
+        """Agrega un evento sellado; devuelve su seq. `publico` va a pantallas tras el commit."""
+        fila = self.conn.execute(_AVANZAR, {"c": centro_id}).first()
+        if fila is None:
+            self.conn.execute(_INICIAR, {"c": centro_id, "h": GENESIS})
+            seq, previo = 1, GENESIS
+        else:
+            seq, previo = fila
+        registro = {
+            "centro_id": centro_id,
+            "seq": seq,
+            "ts_ms": ts_ms,
+            "tipo": tipo,
+            "turno_id": turno_id,
+            "ventanilla_id": ventanilla_id,
+            "usuario_id": usuario_id,
+            "dispositivo_id": dispositivo_id,
+            "datos": json.dumps(datos or {}, sort_keys=True, ensure_ascii=False),
+        }
+        registro["hash_previo"] = previo
+        registro["hash"] = calcular_hash(previo, campos_sellados(registro))
+        self.conn.execute(_INSERTAR, registro)
+        self.conn.execute(_PUNTA, {"c": centro_id, "h": registro["hash"]})
+        if publico is not None:
+            publico = {"seq": seq, "tipo": tipo, **publico}
+            self.publicos.append(publico)
+            if self.es_pg:
+                payload = json.dumps(publico, ensure_ascii=False, separators=(",", ":"))
+                self.conn.execute(_NOTIFY, {"canal": CANAL_PG, "payload": payload})
+        return seq
+
+
+class Almacen:
+    def __init__(
+        self,
+        motor: Engine,
+        al_confirmar: Callable[[list[dict[str, Any]]], None] | None = None,
+    ) -> None:
+        self.motor = motor
+        self.es_pg = motor.dialect.name == "postgresql"
+        self.al_confirmar = al_confirmar
+
+    @contextmanager
+    def transaccion(self) -> Iterator[Tx]:
+        with self.motor.begin() as conn:
+            tx = Tx(conn, self.es_pg)
+            yield tx
+        # Ya confirmado: en SQLite se reparte en proceso; en PostgreSQL lo hizo NOTIFY.
+        if tx.publicos and self.al_confirmar is not None and not self.es_pg:
+            self.al_confirmar(tx.publicos)
+
+    @contextmanager
+    def lectura(self) -> Iterator[Connection]:
+        with self.motor.connect().execution_options(solo_lectura=True) as conn, conn.begin():
+            yield conn

@@ -1,0 +1,28 @@
+"""Folios: una letra (prefijo del trámite) y un consecutivo por centro, prefijo y día local."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+_PREFIJO = re.compile(r"^[A-Z]{1,3}$")
+
+
+def prefijo_valido(prefijo: str) -> bool:
+    return bool(_PREFIJO.match(prefijo))
+
+
+def formatear_folio(prefijo: str, numero: int) -> str:
+    """`A-023`: tres dígitos como mínimo, para que se lea igual en pantalla, ticket y voz."""
+    return f"{prefijo}-{numero:03d}"
+
+
+def dia_local(ahora: datetime, zona: str) -> date:
+    """El día de operación del centro: la fecha local, no la UTC."""
+    return ahora.astimezone(ZoneInfo(zona)).date()
+
+
+def partes_folio(folio: str) -> tuple[str, int]:
+    prefijo, _, numero = folio.partition("-")
+    return prefijo, int(numero)

@@ -1,0 +1,1 @@
+"""Servicios de aplicación: cada función es un comando en una transacción, o una consulta."""

@@ -1,0 +1,207 @@
+"""Emitir y cancelar turnos."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import text
+
+from turnos.db.almacen import Almacen
+from turnos.dominio.estados import Accion, Clase, EstadoTurno, Origen, transicion
+from turnos.dominio.horario import verificar_emision
+from turnos.dominio.numeracion import dia_local, formatear_folio
+from turnos.errores import Conflicto, EntradaInvalida, NoEncontrado
+from turnos.permisos import Actor, Permiso, exigir
+from turnos.servicios import consultas
+from turnos.servicios.vistas import evento_publico, turno_evento
+from turnos.tiempo import a_ms, iso
+
+_SIGUIENTE_NUMERO = text(
+    "INSERT INTO contador (centro_id, prefijo, dia, n) VALUES (:c, :p, :d, 1)"
+    " ON CONFLICT (centro_id, prefijo, dia) DO UPDATE SET n = contador.n + 1 RETURNING n"
+)
+_INSERTAR = text(
+    "INSERT INTO turno (centro_id, tramo, folio, dia, token, tramite_id, clase, origen, estado,"
+    " en_cola_ms, cita_ms, llamadas, motivo, nombre, contacto) VALUES (:c, 1, :folio, :dia,"
+    " :token, :t, :clase, :origen, 'en_espera', :ms, :cita_ms, 0, '', :nombre, :contacto)"
+    " RETURNING id"
+)
+
+
+def _enum(tipo: Any, valor: str, campo: str) -> Any:
+    try:
+        return tipo(valor)
+    except ValueError:
+        validos = ", ".join(v.value for v in tipo)
+        raise EntradaInvalida(f"«{valor}» no es {campo} válido; use: {validos}.") from None
+
+
+def emitir(
+    alm: Almacen,
+    centro_slug: str,
+    tramite_clave: str,
+    actor: Actor | None,
+    ahora: datetime,
+    *,
+    clase: str = "general",
+    origen: str = "kiosco",
+    cita_ms: int | None = None,
+    nombre: str = "",
+    contacto: str = "",
+) -> dict[str, Any]:
+    """Emite un turno: folio consecutivo por (centro, prefijo, día) respaldado por la BD."""
+    clase_ = _enum(Clase, clase, "una clase")
+    origen_ = _enum(Origen, origen, "un origen")
+    ms = a_ms(ahora)
+    with alm.transaccion() as tx:
+        c = consultas.centro(tx.conn, centro_slug)
+        exigir(actor, Permiso.EMITIR, c.id)
+        tr = consultas.tramite(tx.conn, c.id, tramite_clave)
+        verificar_emision(
+            c.horario, c.inhabiles, c.tolerancia_min, ahora.astimezone(ZoneInfo(c.zona))
+        )
+        dia = dia_local(ahora, c.zona).isoformat()
+        n = tx.ejecutar(_SIGUIENTE_NUMERO, {"c": c.id, "p": tr.prefijo, "d": dia}).scalar_one()
+        folio = formatear_folio(tr.prefijo, n)
+        token = secrets.token_urlsafe(16)
+        turno_id = tx.ejecutar(
+            _INSERTAR,
+            {
+                "c": c.id,
+                "folio": folio,
+                "dia": dia,
+                "token": token,
+                "t": tr.id,
+                "clase": clase_.value,
+                "origen": origen_.value,
+                "ms": ms,
+                "cita_ms": cita_ms,
+                "nombre": nombre[:200],
+                "contacto": contacto[:200],
+            },
+        ).scalar_one()
+        delante = consultas.personas_delante(tx.conn, c.id, tr.id, ms, turno_id)
+        cola = consultas.cola(tx.conn, c.id)
+        publico_turno = {
+            "id": turno_id,
+            "folio": folio,
+            "tramite": tr.clave,
+            "tramite_nombre": tr.nombre,
+            "clase": clase_.value,
+            "estado": "en_espera",
+        }
+        tx.evento(
+            c.id,
+            "turno_emitido",
+            ms,
+            turno_id=turno_id,
+            usuario_id=actor.usuario_id if actor else None,
+            dispositivo_id=actor.dispositivo_id if actor else None,
+            datos={
+                "folio": folio,
+                "tramite": tr.clave,
+                "clase": clase_.value,
+                "origen": origen_.value,
+            },
+            publico=evento_publico(c, ms, turno=publico_turno, cola=cola),
+        )
+    return {
+        "folio": folio,
+        "token": token,
+        "tramite": tr.clave,
+        "tramite_nombre": tr.nombre,
+        "clase": clase_.value,
+        "origen": origen_.value,
+        "estado": "en_espera",
+        "personas_delante": delante,
+        "emitido": iso(ms, c.zona),
+        "centro": c.slug,
+        "centro_nombre": c.nombre,
+    }
+
+
+_POR_TOKEN = text(
+    "SELECT t.*, tr.clave AS tramite_clave, tr.nombre AS tramite_nombre, c.slug AS centro_slug,"
+    " c.nombre AS centro_nombre, c.zona, v.numero AS ventanilla_numero,"
+    " v.nombre AS ventanilla_nombre FROM turno t JOIN tramite tr ON tr.id = t.tramite_id"
+    " JOIN centro c ON c.id = t.centro_id LEFT JOIN ventanilla v ON v.id = t.ventanilla_id"
+    " WHERE t.token = :token ORDER BY t.tramo DESC LIMIT 1"
+)
+
+
+def estado_publico(alm: Almacen, token: str) -> dict[str, Any]:
+    """Lo que ve el ciudadano en /t/{token}: sin nombre ni contacto."""
+    with alm.lectura() as conn:
+        t = conn.execute(_POR_TOKEN, {"token": token}).first()
+        if t is None:
+            raise NoEncontrado(
+                "No encontramos ese turno. Revise el enlace de su ticket.", "turno_no_encontrado"
+            )
+        delante = (
+            consultas.personas_delante(conn, t.centro_id, t.tramite_id, t.en_cola_ms, t.id)
+            if t.estado == EstadoTurno.EN_ESPERA
+            else 0
+        )
+    return {
+        "folio": t.folio,
+        "centro": t.centro_slug,
+        "centro_nombre": t.centro_nombre,
+        "tramite": t.tramite_clave,
+        "tramite_nombre": t.tramite_nombre,
+        "clase": t.clase,
+        "estado": t.estado,
+        "personas_delante": delante,
+        "ventanilla": (
+            {"numero": t.ventanilla_numero, "nombre": t.ventanilla_nombre}
+            if t.ventanilla_numero is not None and t.estado in ("llamado", "en_atencion")
+            else None
+        ),
+        "emitido": iso(t.en_cola_ms, t.zona),
+        "llamado": iso(t.llamado_ms, t.zona),
+        "id": t.raiz_id or t.id,
+    }
+
+
+def cancelar(alm: Almacen, token: str, ahora: datetime, motivo: str = "") -> dict[str, Any]:
+    """El ciudadano (con su token) o el personal cancelan un turno que aún no se atiende."""
+    ms = a_ms(ahora)
+    with alm.transaccion() as tx:
+        t = tx.ejecutar(_POR_TOKEN, {"token": token}).first()
+        if t is None:
+            raise NoEncontrado("No encontramos ese turno.", "turno_no_encontrado")
+        nuevo = transicion(EstadoTurno(t.estado), Accion.CANCELAR)
+        cambio = tx.ejecutar(
+            text(
+                "UPDATE turno SET estado = :e, fin_ms = :ms, motivo = :m WHERE id = :id"
+                " AND estado = :antes"
+            ),
+            {"e": nuevo.value, "ms": ms, "m": motivo[:300], "id": t.id, "antes": t.estado},
+        )
+        if cambio.rowcount != 1:
+            raise Conflicto("El turno cambió mientras se cancelaba; intente de nuevo.")
+        if t.ventanilla_id is not None and t.estado == EstadoTurno.LLAMADO:
+            tx.ejecutar(
+                text(
+                    "UPDATE ventanilla SET estado = 'abierta' WHERE id = :v AND estado = 'atendiendo'"
+                ),
+                {"v": t.ventanilla_id},
+            )
+        c = consultas.centro(tx.conn, t.centro_slug)
+        tx.evento(
+            c.id,
+            "turno_cancelado",
+            ms,
+            turno_id=t.id,
+            ventanilla_id=t.ventanilla_id,
+            datos={"folio": t.folio, "motivo": motivo[:300]},
+            publico=evento_publico(
+                c,
+                ms,
+                turno=turno_evento(t, t.tramite_clave, t.tramite_nombre, nuevo.value),
+                cola=consultas.cola(tx.conn, c.id),
+            ),
+        )
+    return estado_publico(alm, token)

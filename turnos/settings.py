@@ -1,0 +1,74 @@
+"""Registro único de configuración. Cada ajuste: variable de entorno, valor por omisión y
+descripción (la tabla del README se verifica contra este registro en las pruebas)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from typing import Any
+
+
+def _ajuste(env: str, defecto: Any, doc: str) -> Any:
+    return field(default=defecto, metadata={"env": env, "doc": doc})
+
+
+@dataclass(frozen=True)
+class Settings:
+    db: str = _ajuste(
+        "TURNOS_DB",
+        "sqlite:///turnos.db",
+        "URL de la base de datos: `sqlite:///ruta.db` o `postgresql+psycopg://usuario@host/base`.",
+    )
+    host: str = _ajuste("TURNOS_HOST", "127.0.0.1", "Dirección donde escucha `turnos serve`.")
+    port: int = _ajuste("TURNOS_PORT", 8000, "Puerto de `turnos serve`.")
+    workers: int = _ajuste(
+        "TURNOS_WORKERS", 1, "Procesos de `turnos serve` (más de 1 solo con PostgreSQL)."
+    )
+    secreto: str = _ajuste(
+        "TURNOS_SECRETO",
+        "",
+        "Llave para firmar cookies de sesión. Vacío: se genera una y se guarda en la base de datos.",
+    )
+    cookie_segura: bool = _ajuste(
+        "TURNOS_COOKIE_SEGURA",
+        False,
+        "Marcar la cookie de sesión como `Secure` (actívelo detrás de HTTPS).",
+    )
+    sesion_horas: int = _ajuste(
+        "TURNOS_SESION_HORAS", 12, "Duración de la sesión del personal, en horas."
+    )
+    url_publica: str = _ajuste(
+        "TURNOS_URL_PUBLICA",
+        "",
+        "URL base para enlaces y QR de los tickets (p. ej. `https://turnos.ejemplo.gob.mx`). Vacío: la del servidor.",
+    )
+    sqlite_sync: str = _ajuste(
+        "TURNOS_SQLITE_SYNC",
+        "NORMAL",
+        "`PRAGMA synchronous` de SQLite: NORMAL (rápido; en WAL no corrompe) o FULL (fsync en cada commit).",
+    )
+    pool: int = _ajuste("TURNOS_POOL", 10, "Conexiones por proceso en el pool de la base de datos.")
+    log_nivel: str = _ajuste(
+        "TURNOS_LOG", "INFO", "Nivel de la bitácora técnica (DEBUG, INFO, WARNING)."
+    )
+
+    @classmethod
+    def desde_entorno(cls, entorno: dict[str, str] | None = None, **extra: Any) -> Settings:
+        entorno = dict(os.environ) if entorno is None else entorno
+        valores: dict[str, Any] = {}
+        for f in fields(cls):
+            crudo = entorno.get(f.metadata["env"])
+            if crudo is None:
+                continue
+            if f.type in ("int", int):
+                valores[f.name] = int(crudo)
+            elif f.type in ("bool", bool):
+                valores[f.name] = crudo.strip().lower() in ("1", "true", "si", "sí", "yes", "on")
+            else:
+                valores[f.name] = crudo
+        return replace(cls(**valores), **{k: v for k, v in extra.items() if v is not None})
+
+
+def documentacion() -> list[tuple[str, str, str]]:
+    """(variable, valor por omisión, descripción) de cada ajuste."""
+    return [(f.metadata["env"], str(f.default), f.metadata["doc"]) for f in fields(Settings)]

@@ -1,0 +1,1 @@
+"""Capa web: fábrica de la app, API JSON, páginas del personal y administración."""

@@ -1,0 +1,242 @@
+"""/admin: catálogo de trámites, ventanillas, horario del centro, personal y dispositivos."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import text
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from turnos.dominio.horario import DIAS, NOMBRES_DIAS
+from turnos.errores import Prohibido, TurnosError
+from turnos.permisos import Actor, Permiso, Rol
+from turnos.servicios import catalogo, consultas, cuentas
+from turnos.web.auth import verificar_csrf
+from turnos.web.personal import avisar, render, usuario_o_login
+
+SECCIONES = (
+    ("centro", "Centro y horario"),
+    ("tramites", "Trámites"),
+    ("ventanillas", "Ventanillas"),
+    ("usuarios", "Personal"),
+    ("dispositivos", "Dispositivos"),
+)
+
+
+async def _admin(request: Request) -> Actor | Response:
+    quien = await usuario_o_login(request)
+    if isinstance(quien, Response):
+        return quien
+    if not quien.puede(Permiso.ADMINISTRAR):
+        raise Prohibido("La administración es solo para jefatura y administración.")
+    return quien
+
+
+async def indice(request: Request) -> Response:
+    quien = await _admin(request)
+    if isinstance(quien, Response):
+        return quien
+
+    def centros() -> list[Any]:
+        with request.app.state.alm.lectura() as conn:
+            return list(conn.execute(text("SELECT id, slug, nombre FROM centro ORDER BY nombre")))
+
+    lista = [c for c in await run_in_threadpool(centros) if quien.puede(Permiso.ADMINISTRAR, c.id)]
+    if len(lista) == 1:
+        return RedirectResponse(f"/admin/{lista[0].slug}/tramites", status_code=303)
+    return render(request, "admin/indice.html", {"centros": lista, "usuario": quien})
+
+
+def _cargar(alm: Any, slug: str, seccion: str, quien: Actor) -> dict[str, Any]:
+    with alm.lectura() as conn:
+        c = consultas.centro(conn, slug)
+        if not quien.puede(Permiso.ADMINISTRAR, c.id):
+            raise Prohibido("No administra este centro.")
+        datos: dict[str, Any] = {"centro": c}
+        if seccion in ("tramites", "ventanillas"):
+            datos["tramites"] = catalogo.listar_tramites(conn, c.id, solo_activos=False)
+        if seccion == "ventanillas":
+            datos["ventanillas"] = catalogo.listar_ventanillas(conn, c.id)
+        if seccion == "usuarios":
+            datos["usuarios"] = cuentas.listar_usuarios(conn, c.id)
+        if seccion == "dispositivos":
+            datos["dispositivos"] = cuentas.listar_dispositivos(conn, c.id)
+    return datos
+
+
+async def seccion(request: Request) -> Response:
+    quien = await _admin(request)
+    if isinstance(quien, Response):
+        return quien
+    slug, nombre = request.path_params["centro"], request.path_params["seccion"]
+    if nombre not in dict(SECCIONES):
+        return render(
+            request,
+            "error.html",
+            {"status": 404, "mensaje": "Sección desconocida.", "usuario": quien},
+            404,
+        )
+    alm = request.app.state.alm
+    if request.method == "POST":
+        form = await request.form()
+        verificar_csrf(request, str(form.get("csrf", "")))
+        await run_in_threadpool(
+            _cargar, alm, slug, nombre, quien
+        )  # verifica el permiso sobre el centro
+        try:
+            await run_in_threadpool(_GUARDAR[nombre], request, alm, slug, form, quien)
+        except TurnosError as e:
+            avisar(request, "error", e.mensaje)
+        return RedirectResponse(f"/admin/{slug}/{nombre}", status_code=303)
+    datos = await run_in_threadpool(_cargar, alm, slug, nombre, quien)
+    editar = request.query_params.get("editar")
+    return render(
+        request,
+        f"admin/{nombre}.html",
+        {
+            **datos,
+            "usuario": quien,
+            "secciones": SECCIONES,
+            "seccion": nombre,
+            "dias": list(zip(DIAS, NOMBRES_DIAS, strict=True)),
+            "editar": next((t for t in datos.get("tramites", []) if t["clave"] == editar), None),
+            "campos": catalogo.CAMPOS_TRAMITE,
+            "token_nuevo": request.session.pop("token_nuevo", None),
+            "roles": [
+                r.value
+                for r in Rol
+                if r is not Rol.ADMIN or quien.puede(Permiso.ADMINISTRAR_USUARIOS)
+            ],
+        },
+    )
+
+
+def _lineas(valor: Any) -> list[str]:
+    return [x.strip() for x in str(valor or "").splitlines() if x.strip()]
+
+
+def _guardar_centro(request: Request, alm: Any, slug: str, form: FormData, quien: Actor) -> None:
+    horario = {}
+    for dia in DIAS:
+        a, c = str(form.get(f"{dia}_abre", "")).strip(), str(form.get(f"{dia}_cierra", "")).strip()
+        horario[dia] = [a, c] if a and c else None
+    politica = {
+        k: int(str(form.get(k) or 0)) * 60
+        for k in ("ventaja_preferente_s", "ventaja_cita_s", "tolerancia_cita_s")
+    }
+    politica["prioridad_vencidos"] = form.get("prioridad_vencidos") == "on"
+    catalogo.actualizar_centro(
+        alm,
+        slug,
+        {
+            "nombre": form.get("nombre", ""),
+            "horario": horario,
+            "inhabiles": _lineas(form.get("inhabiles")),
+            "tolerancia_min": form.get("tolerancia_min", "0"),
+            "mensajes": _lineas(form.get("mensajes")),
+            "pie_ticket": _lineas(form.get("pie_ticket")),
+            "politica": politica,
+        },
+        request.app.state.reloj(),
+    )
+    avisar(request, "ok", "Datos del centro guardados.")
+
+
+def _guardar_tramite(request: Request, alm: Any, slug: str, form: FormData, quien: Actor) -> None:
+    datos = {c: form.get(c) for c in catalogo.CAMPOS_TRAMITE if c != "activo"}
+    datos["activo"] = form.get("activo") == "on"
+    catalogo.guardar_tramite(alm, slug, datos, request.app.state.reloj())
+    avisar(request, "ok", f"Trámite {str(datos['clave']).upper()} guardado.")
+
+
+def _guardar_ventanilla(
+    request: Request, alm: Any, slug: str, form: FormData, quien: Actor
+) -> None:
+    try:
+        numero = int(str(form.get("numero", "")))
+    except ValueError:
+        raise TurnosError("El número de ventanilla debe ser un entero.") from None
+    catalogo.guardar_ventanilla(
+        alm,
+        slug,
+        numero,
+        str(form.get("nombre", "")),
+        [str(t) for t in form.getlist("tramites")],
+        request.app.state.reloj(),
+        activo=form.get("activo") == "on",
+    )
+    avisar(request, "ok", f"Ventanilla {numero} guardada.")
+
+
+def _guardar_usuario(request: Request, alm: Any, slug: str, form: FormData, quien: Actor) -> None:
+    if form.get("desactivar"):
+        with alm.lectura() as conn:
+            centro_id = consultas.centro(conn, slug).id
+            duenio = conn.execute(
+                text("SELECT centro_id FROM usuario WHERE id = :u"),
+                {"u": int(str(form["desactivar"]))},
+            ).scalar()
+        if duenio != centro_id and not quien.puede(Permiso.ADMINISTRAR_USUARIOS):
+            raise Prohibido("No administra a esa persona.")
+        cuentas.cambiar_usuario(alm, int(str(form["desactivar"])), activo=False)
+        avisar(request, "ok", "Cuenta desactivada.")
+        return
+    rol = str(form.get("rol", ""))
+    if rol == Rol.ADMIN and not quien.puede(Permiso.ADMINISTRAR_USUARIOS):
+        raise Prohibido("Solo administración crea cuentas de administración.")
+    cuentas.crear_usuario(
+        alm,
+        str(form.get("nuevo_usuario", "")),
+        str(form.get("password", "")),
+        rol,
+        None if rol == Rol.ADMIN else slug,
+        str(form.get("nombre", "")),
+    )
+    avisar(request, "ok", "Cuenta creada.")
+
+
+def _guardar_dispositivo(
+    request: Request, alm: Any, slug: str, form: FormData, quien: Actor
+) -> None:
+    ahora = request.app.state.reloj()
+    if form.get("revocar"):
+        with alm.lectura() as conn:
+            centro_id = consultas.centro(conn, slug).id
+            ok = conn.execute(
+                text("SELECT 1 FROM dispositivo WHERE id = :d AND centro_id = :c"),
+                {"d": int(str(form["revocar"])), "c": centro_id},
+            ).first()
+        if not ok:
+            raise Prohibido("Ese dispositivo no es de este centro.")
+        cuentas.revocar_tokens_dispositivo(alm, int(str(form["revocar"])), ahora)
+        avisar(request, "ok", "Tokens revocados.")
+        return
+    _, token = cuentas.crear_dispositivo(
+        alm,
+        slug,
+        str(form.get("tipo", "")),
+        str(form.get("nombre", "")),
+        ahora,
+        impresora_url=str(form.get("impresora_url", "")).strip(),
+        perfil=str(form.get("perfil", "")).strip(),
+    )
+    request.session["token_nuevo"] = token
+    avisar(request, "ok", "Dispositivo creado. Copie su token ahora: no se volverá a mostrar.")
+
+
+_GUARDAR = {
+    "centro": _guardar_centro,
+    "tramites": _guardar_tramite,
+    "ventanillas": _guardar_ventanilla,
+    "usuarios": _guardar_usuario,
+    "dispositivos": _guardar_dispositivo,
+}
+
+RUTAS = [
+    Route("/admin", indice, methods=["GET"]),
+    Route("/admin/{centro}/{seccion}", seccion, methods=["GET", "POST"]),
+]

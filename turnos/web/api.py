@@ -1,0 +1,310 @@
+"""API JSON /api/v1 (descrita en /api/v1/openapi.json; una prueba verifica que coinciden)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import text
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from turnos.dominio.estados import Accion
+from turnos.dominio.horario import texto_horario
+from turnos.errores import EntradaInvalida, NoEncontrado
+from turnos.permisos import Actor, Permiso, exigir
+from turnos.servicios import atencion, auditoria, catalogo, cierre, consultas, emision, ventanillas
+from turnos.web.auth import actor, por_sesion, verificar_csrf
+from turnos.web.openapi import documento
+
+
+async def cuerpo(request: Request) -> dict[str, Any]:
+    crudo = await request.body()
+    if not crudo.strip():
+        return {}
+    try:
+        datos = json.loads(crudo)
+    except ValueError:
+        raise EntradaInvalida("El cuerpo no es JSON válido.", "json_invalido") from None
+    if not isinstance(datos, dict):
+        raise EntradaInvalida("El cuerpo debe ser un objeto JSON.", "json_invalido")
+    return datos
+
+
+def campo_texto(datos: dict[str, Any], campo: str, *, requerido: bool = False) -> str:
+    valor = datos.get(campo)
+    if valor is None:
+        if requerido:
+            raise EntradaInvalida(f"Falta el campo «{campo}».", "campo_faltante")
+        return ""
+    if not isinstance(valor, str):
+        raise EntradaInvalida(f"El campo «{campo}» debe ser texto.")
+    return valor
+
+
+async def actor_api(request: Request) -> Actor | None:
+    quien = await actor(request)
+    if quien is not None and por_sesion(request) and request.method not in ("GET", "HEAD"):
+        verificar_csrf(request, request.headers.get("x-csrf-token"))
+    return quien
+
+
+def _ahora(request: Request) -> Any:
+    return request.app.state.reloj()
+
+
+async def salud(request: Request) -> Response:
+    def consultar() -> None:
+        with request.app.state.alm.lectura() as conn:
+            conn.execute(text("SELECT 1"))
+
+    try:
+        await run_in_threadpool(consultar)
+    except Exception:
+        return JSONResponse(
+            {"estado": "error", "mensaje": "La base de datos no responde."}, status_code=503
+        )
+    return JSONResponse({"estado": "ok"})
+
+
+async def openapi(request: Request) -> Response:
+    return JSONResponse(documento())
+
+
+async def centro_info(request: Request) -> Response:
+    def leer() -> dict[str, Any]:
+        with request.app.state.alm.lectura() as conn:
+            c = consultas.centro(conn, request.path_params["centro"])
+            return {
+                "slug": c.slug,
+                "nombre": c.nombre,
+                "zona": c.zona,
+                "horario": c.horario,
+                "horario_texto": texto_horario(c.horario),
+                "inhabiles": c.inhabiles,
+                "tolerancia_min": c.tolerancia_min,
+                "mensajes": c.mensajes,
+            }
+
+    return JSONResponse(await run_in_threadpool(leer))
+
+
+async def tramites(request: Request) -> Response:
+    def leer() -> list[dict[str, Any]]:
+        with request.app.state.alm.lectura() as conn:
+            c = consultas.centro(conn, request.path_params["centro"])
+            return [
+                {k: v for k, v in t.items() if k != "id"}
+                for t in catalogo.listar_tramites(conn, c.id)
+            ]
+
+    return JSONResponse(await run_in_threadpool(leer))
+
+
+async def emitir(request: Request) -> Response:
+    quien = await actor_api(request)
+    datos = await cuerpo(request)
+    resultado = await run_in_threadpool(
+        emision.emitir,
+        request.app.state.alm,
+        request.path_params["centro"],
+        campo_texto(datos, "tramite", requerido=True).strip().upper(),
+        quien,
+        _ahora(request),
+        clase=campo_texto(datos, "clase") or "general",
+        origen="recepcion" if quien is not None and quien.tipo == "usuario" else "kiosco",
+    )
+    return JSONResponse(resultado, status_code=201)
+
+
+async def turno_publico(request: Request) -> Response:
+    return JSONResponse(
+        await run_in_threadpool(
+            emision.estado_publico, request.app.state.alm, request.path_params["token"]
+        )
+    )
+
+
+async def cancelar(request: Request) -> Response:
+    datos = await cuerpo(request)
+    return JSONResponse(
+        await run_in_threadpool(
+            emision.cancelar,
+            request.app.state.alm,
+            request.path_params["token"],
+            _ahora(request),
+            campo_texto(datos, "motivo") or "cancelado por la persona usuaria",
+        )
+    )
+
+
+def leer_cola(alm: Any, slug: str, quien: Actor | None) -> dict[str, Any]:
+    with alm.lectura() as conn:
+        c = consultas.centro(conn, slug)
+        exigir(quien, Permiso.VER_COLA, c.id)
+        esperando = consultas.cola(conn, c.id)
+        tramites = catalogo.listar_tramites(conn, c.id)
+        vents = catalogo.listar_ventanillas(conn, c.id)
+    return {
+        "centro": c.slug,
+        "tramites": [
+            {"clave": t["clave"], "nombre": t["nombre"], "esperando": esperando.get(t["clave"], 0)}
+            for t in tramites
+        ],
+        "total_esperando": sum(esperando.values()),
+        "ventanillas": [
+            {
+                "numero": v["numero"],
+                "nombre": v["nombre"],
+                "estado": v["estado"],
+                "tramites": v["tramites"],
+            }
+            for v in vents
+            if v["activo"]
+        ],
+    }
+
+
+async def cola(request: Request) -> Response:
+    quien = await actor_api(request)
+    return JSONResponse(
+        await run_in_threadpool(
+            leer_cola, request.app.state.alm, request.path_params["centro"], quien
+        )
+    )
+
+
+ACCIONES_VENTANILLA = (
+    "abrir",
+    "pausar",
+    "cerrar",
+    "llamar",
+    "rellamar",
+    "iniciar",
+    "finalizar",
+    "ausente",
+    "transferir",
+    "registrar",
+)
+_ESTADOS = {"abrir": "abierta", "pausar": "en_pausa", "cerrar": "cerrada"}
+
+
+def ejecutar_accion(
+    alm: Any,
+    slug: str,
+    numero: int,
+    accion: str,
+    quien: Actor | None,
+    ahora: Any,
+    datos: dict[str, Any],
+) -> dict[str, Any] | None:
+    """Despacha una acción de ventanilla (la usan la API y la página /ventanilla)."""
+    if accion in _ESTADOS:
+        return ventanillas.cambiar_estado(
+            alm, slug, numero, _ESTADOS[accion], quien, ahora, campo_texto(datos, "motivo")
+        )
+    if accion == "llamar":
+        return atencion.llamar(
+            alm,
+            slug,
+            numero,
+            quien,
+            ahora,
+            folio=campo_texto(datos, "folio") or None,
+            motivo=campo_texto(datos, "motivo"),
+        )
+    if accion == "registrar":
+        atencion.registrar_datos(
+            alm,
+            slug,
+            numero,
+            quien,
+            ahora,
+            campo_texto(datos, "nombre"),
+            campo_texto(datos, "contacto"),
+        )
+        return {"registrado": True}
+    if accion not in ACCIONES_VENTANILLA:
+        raise NoEncontrado(
+            f"Acción desconocida «{accion}»; use: {', '.join(ACCIONES_VENTANILLA)}.",
+            "accion_desconocida",
+        )
+    return atencion.actuar(
+        alm,
+        slug,
+        numero,
+        Accion(accion),
+        quien,
+        ahora,
+        tramite_destino=(campo_texto(datos, "tramite").strip().upper() or None),
+        motivo=campo_texto(datos, "motivo"),
+    )
+
+
+async def accion_ventanilla(request: Request) -> Response:
+    quien = await actor_api(request)
+    datos = await cuerpo(request)
+    p = request.path_params
+    resultado = await run_in_threadpool(
+        ejecutar_accion,
+        request.app.state.alm,
+        p["centro"],
+        p["numero"],
+        p["accion"],
+        quien,
+        _ahora(request),
+        datos,
+    )
+    if resultado is None:
+        return Response(status_code=204)
+    return JSONResponse(resultado)
+
+
+async def cierre_dia(request: Request) -> Response:
+    quien = await actor_api(request)
+    return JSONResponse(
+        await run_in_threadpool(
+            cierre.cerrar_dia,
+            request.app.state.alm,
+            request.path_params["centro"],
+            quien,
+            _ahora(request),
+        )
+    )
+
+
+async def auditar(request: Request) -> Response:
+    quien = await actor_api(request)
+
+    def revisar() -> dict[str, Any]:
+        with request.app.state.alm.lectura() as conn:
+            exigir(quien, Permiso.AUDITAR, consultas.centro(conn, request.path_params["centro"]).id)
+        total, falla = auditoria.auditar(request.app.state.alm, request.path_params["centro"])
+        return {
+            "eventos": total,
+            "integra": falla is None,
+            "falla": None if falla is None else {"seq": falla.seq, "motivo": falla.motivo},
+        }
+
+    return JSONResponse(await run_in_threadpool(revisar))
+
+
+RUTAS = [
+    Route("/salud", salud, methods=["GET"]),
+    Route("/api/v1/openapi.json", openapi, methods=["GET"]),
+    Route("/api/v1/centros/{centro}", centro_info, methods=["GET"]),
+    Route("/api/v1/centros/{centro}/tramites", tramites, methods=["GET"]),
+    Route("/api/v1/centros/{centro}/turnos", emitir, methods=["POST"]),
+    Route("/api/v1/centros/{centro}/cola", cola, methods=["GET"]),
+    Route(
+        "/api/v1/centros/{centro}/ventanillas/{numero:int}/{accion}",
+        accion_ventanilla,
+        methods=["POST"],
+    ),
+    Route("/api/v1/centros/{centro}/cierre", cierre_dia, methods=["POST"]),
+    Route("/api/v1/centros/{centro}/auditoria", auditar, methods=["GET"]),
+    Route("/api/v1/turnos/{token}", turno_publico, methods=["GET"]),
+    Route("/api/v1/turnos/{token}/cancelar", cancelar, methods=["POST"]),
+]

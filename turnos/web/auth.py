@@ -1,0 +1,61 @@
+"""Quién hace la petición: token Bearer (dispositivos, tokens personales) o sesión del personal.
+CSRF para formularios y para la API usada con cookie."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import HTTPConnection
+
+from turnos.errores import Prohibido
+from turnos.permisos import Actor
+from turnos.servicios import cuentas
+
+
+def _token_de(conn: HTTPConnection) -> str | None:
+    cabecera = conn.headers.get("authorization", "")
+    if cabecera.lower().startswith("bearer "):
+        return cabecera[7:].strip() or None
+    return None
+
+
+def _resolver(alm: Any, token: str | None, uid: int | None) -> Actor | None:
+    with alm.lectura() as c:
+        if token:
+            return cuentas.actor_de_token(c, token)
+        if uid is not None:
+            return cuentas.actor_de_usuario(c, uid)
+    return None
+
+
+async def actor(conn: HTTPConnection, *, permitir_query: bool = False) -> Actor | None:
+    """El actor de la petición o None. `permitir_query`: websockets aceptan ?token=…"""
+    token = _token_de(conn)
+    if token is None and permitir_query:
+        token = conn.query_params.get("token") or None
+    uid = None if token else conn.session.get("uid") if "session" in conn.scope else None
+    if token is None and uid is None:
+        return None
+    return await run_in_threadpool(_resolver, conn.app.state.alm, token, uid)
+
+
+def por_sesion(conn: HTTPConnection) -> bool:
+    return _token_de(conn) is None and "session" in conn.scope and "uid" in conn.session
+
+
+def csrf_token(conn: HTTPConnection) -> str:
+    token = conn.session.get("csrf")
+    if not token:
+        token = conn.session["csrf"] = secrets.token_urlsafe(24)
+    return str(token)
+
+
+def verificar_csrf(conn: HTTPConnection, enviado: str | None) -> None:
+    esperado = conn.session.get("csrf", "")
+    if not enviado or not esperado or not hmac.compare_digest(str(enviado), str(esperado)):
+        raise Prohibido(
+            "El formulario expiró o no es válido; recargue la página e intente de nuevo.", "csrf"
+        )

@@ -1,0 +1,326 @@
+"""Documento OpenAPI 3.1 de /api/v1. Una prueba compara sus rutas con las de la app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from turnos import __version__
+
+_ERROR = {"$ref": "#/components/responses/Error"}
+
+
+def _op(
+    resumen: str,
+    respuestas: dict[str, Any],
+    *,
+    cuerpo: str | None = None,
+    seguridad: bool = True,
+    parametros: tuple[str, ...] = (),
+) -> dict[str, Any]:
+    op: dict[str, Any] = {
+        "summary": resumen,
+        "parameters": [{"$ref": f"#/components/parameters/{p}"} for p in parametros],
+        "responses": {**respuestas, "400": _ERROR, "404": _ERROR},
+    }
+    if seguridad:
+        op["security"] = [{"bearer": []}, {"sesion": []}]
+        op["responses"].update({"401": _ERROR, "403": _ERROR})
+    else:
+        op["security"] = []
+    if cuerpo:
+        op["requestBody"] = {
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{cuerpo}"}}}
+        }
+    return op
+
+
+def _json(schema: str, descripcion: str = "OK") -> dict[str, Any]:
+    return {
+        "description": descripcion,
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
+    }
+
+
+def _objeto(**props: Any) -> dict[str, Any]:
+    return {"type": "object", "properties": props}
+
+
+_S = {"type": "string"}
+_I = {"type": "integer"}
+_N = {"type": ["string", "null"]}
+
+ESQUEMAS: dict[str, Any] = {
+    "Error": {**_objeto(error=_S, mensaje=_S), "required": ["error", "mensaje"]},
+    "Salud": _objeto(estado=_S),
+    "Centro": _objeto(
+        slug=_S,
+        nombre=_S,
+        zona=_S,
+        horario={"type": "object"},
+        horario_texto=_S,
+        inhabiles={"type": "array", "items": _S},
+        tolerancia_min=_I,
+        mensajes={"type": "array", "items": _S},
+    ),
+    "Tramite": _objeto(
+        clave=_S,
+        nombre=_S,
+        prefijo=_S,
+        categoria=_S,
+        descripcion=_S,
+        requisitos=_S,
+        costo=_S,
+        plazo_respuesta=_S,
+        modalidad=_S,
+        fundamento=_S,
+        unidad_responsable=_S,
+        nivel_digitalizacion=_I,
+        url_en_linea=_S,
+        espera_maxima_min={"type": ["integer", "null"]},
+        atencion_maxima_min={"type": ["integer", "null"]},
+        orden=_I,
+        activo={"type": "boolean"},
+    ),
+    "Tramites": {"type": "array", "items": {"$ref": "#/components/schemas/Tramite"}},
+    "NuevoTurno": {
+        **_objeto(tramite=_S, clase={"type": "string", "enum": ["general", "preferente"]}),
+        "required": ["tramite"],
+    },
+    "TurnoEmitido": _objeto(
+        folio=_S,
+        token=_S,
+        tramite=_S,
+        tramite_nombre=_S,
+        clase=_S,
+        origen=_S,
+        estado=_S,
+        personas_delante=_I,
+        emitido=_S,
+        centro=_S,
+        centro_nombre=_S,
+    ),
+    "TurnoPublico": _objeto(
+        id=_I,
+        folio=_S,
+        centro=_S,
+        centro_nombre=_S,
+        tramite=_S,
+        tramite_nombre=_S,
+        clase=_S,
+        estado=_S,
+        personas_delante=_I,
+        emitido=_S,
+        llamado=_N,
+        ventanilla={"type": ["object", "null"], "properties": {"numero": _I, "nombre": _S}},
+    ),
+    "TurnoVentanilla": _objeto(
+        folio=_S,
+        tramite=_S,
+        tramite_nombre=_S,
+        clase=_S,
+        origen=_S,
+        estado=_S,
+        tramo=_I,
+        llamadas=_I,
+        en_cola=_N,
+        llamado=_N,
+        inicio=_N,
+        fin=_N,
+        atencion_maxima_min={"type": ["integer", "null"]},
+    ),
+    "AccionVentanilla": _objeto(
+        motivo={
+            "type": "string",
+            "description": "pausar; llamar fuera de orden (obligatorio con folio)",
+        },
+        folio={"type": "string", "description": "llamar: un turno específico fuera de orden"},
+        tramite={"type": "string", "description": "transferir: clave del trámite destino"},
+        nombre={"type": "string", "description": "registrar: nombre de la persona atendida"},
+        contacto={"type": "string", "description": "registrar: teléfono o correo"},
+    ),
+    "Cancelacion": _objeto(motivo=_S),
+    "Cola": _objeto(
+        centro=_S,
+        total_esperando=_I,
+        tramites={"type": "array", "items": _objeto(clave=_S, nombre=_S, esperando=_I)},
+        ventanillas={
+            "type": "array",
+            "items": _objeto(
+                numero=_I, nombre=_S, estado=_S, tramites={"type": "array", "items": _S}
+            ),
+        },
+    ),
+    "Cierre": _objeto(dia=_S, expirados=_I, ventanillas_cerradas=_I),
+    "Auditoria": _objeto(
+        eventos=_I,
+        integra={"type": "boolean"},
+        falla={"type": ["object", "null"], "properties": {"seq": _I, "motivo": _S}},
+    ),
+}
+
+PARAMETROS = {
+    "centro": {
+        "name": "centro",
+        "in": "path",
+        "required": True,
+        "schema": _S,
+        "description": "slug del centro",
+    },
+    "numero": {
+        "name": "numero",
+        "in": "path",
+        "required": True,
+        "schema": _I,
+        "description": "número de ventanilla",
+    },
+    "accion": {
+        "name": "accion",
+        "in": "path",
+        "required": True,
+        "schema": {
+            "type": "string",
+            "enum": [
+                "abrir",
+                "pausar",
+                "cerrar",
+                "llamar",
+                "rellamar",
+                "iniciar",
+                "finalizar",
+                "ausente",
+                "transferir",
+                "registrar",
+            ],
+        },
+    },
+    "token": {
+        "name": "token",
+        "in": "path",
+        "required": True,
+        "schema": _S,
+        "description": "token público del turno",
+    },
+}
+
+RUTAS: dict[str, dict[str, Any]] = {
+    "/salud": {
+        "get": _op(
+            "Salud: 200 si la base de datos responde",
+            {"200": _json("Salud"), "503": _ERROR},
+            seguridad=False,
+        )
+    },
+    "/api/v1/openapi.json": {
+        "get": _op("Este documento", {"200": {"description": "OpenAPI 3.1"}}, seguridad=False)
+    },
+    "/api/v1/centros/{centro}": {
+        "get": _op(
+            "Datos públicos del centro",
+            {"200": _json("Centro")},
+            seguridad=False,
+            parametros=("centro",),
+        )
+    },
+    "/api/v1/centros/{centro}/tramites": {
+        "get": _op(
+            "Catálogo público de trámites",
+            {"200": _json("Tramites")},
+            seguridad=False,
+            parametros=("centro",),
+        )
+    },
+    "/api/v1/centros/{centro}/turnos": {
+        "post": _op(
+            "Emitir un turno (kiosco o personal)",
+            {"201": _json("TurnoEmitido", "Turno emitido"), "409": _ERROR},
+            cuerpo="NuevoTurno",
+            parametros=("centro",),
+        )
+    },
+    "/api/v1/centros/{centro}/cola": {
+        "get": _op(
+            "Personas en espera por trámite y estado de ventanillas",
+            {"200": _json("Cola")},
+            parametros=("centro",),
+        )
+    },
+    "/api/v1/centros/{centro}/ventanillas/{numero}/{accion}": {
+        "post": _op(
+            "Acción de ventanilla sobre su turno actual; `llamar` responde 204 si nadie espera",
+            {
+                "200": _json("TurnoVentanilla"),
+                "204": {"description": "Nadie espera"},
+                "409": _ERROR,
+            },
+            cuerpo="AccionVentanilla",
+            parametros=("centro", "numero", "accion"),
+        )
+    },
+    "/api/v1/centros/{centro}/cierre": {
+        "post": _op(
+            "Cierre del día: expira pendientes y cierra ventanillas",
+            {"200": _json("Cierre")},
+            parametros=("centro",),
+        )
+    },
+    "/api/v1/centros/{centro}/auditoria": {
+        "get": _op(
+            "Verifica la bitácora encadenada", {"200": _json("Auditoria")}, parametros=("centro",)
+        )
+    },
+    "/api/v1/turnos/{token}": {
+        "get": _op(
+            "Estado público de un turno (sin datos personales)",
+            {"200": _json("TurnoPublico")},
+            seguridad=False,
+            parametros=("token",),
+        )
+    },
+    "/api/v1/turnos/{token}/cancelar": {
+        "post": _op(
+            "«Ya no voy a esperar»: cancela el turno",
+            {"200": _json("TurnoPublico"), "409": _ERROR},
+            cuerpo="Cancelacion",
+            seguridad=False,
+            parametros=("token",),
+        )
+    },
+}
+
+
+def documento() -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Turnos API",
+            "version": __version__,
+            "description": 'API de turnos. Errores: JSON {"error", "mensaje"} con estado 4xx.',
+        },
+        "servers": [{"url": "/"}],
+        "paths": RUTAS,
+        "components": {
+            "schemas": ESQUEMAS,
+            "parameters": PARAMETROS,
+            "responses": {
+                "Error": {
+                    "description": "Error",
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+                    },
+                }
+            },
+            "securitySchemes": {
+                "bearer": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "Token de dispositivo o token personal",
+                },
+                "sesion": {
+                    "type": "apiKey",
+                    "in": "cookie",
+                    "name": "turnos_sesion",
+                    "description": "Sesión del personal; métodos POST exigen la cabecera X-CSRF-Token",
+                },
+            },
+        },
+    }

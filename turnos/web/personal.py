@@ -1,0 +1,224 @@
+"""Páginas del personal: inicio de sesión y /ventanilla (formularios + PRG; JS solo para atajos)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from sqlalchemy import text
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from turnos.dominio.horario import texto_horario
+from turnos.errores import TurnosError
+from turnos.permisos import Actor, Permiso
+from turnos.servicios import atencion, catalogo, consultas, cuentas
+from turnos.web.api import ejecutar_accion
+from turnos.web.auth import actor, csrf_token, verificar_csrf
+
+
+def avisar(request: Request, tipo: str, texto_: str) -> None:
+    request.session.setdefault("avisos", []).append({"tipo": tipo, "texto": texto_})
+
+
+def tomar_avisos(request: Request) -> list[dict[str, str]]:
+    return request.session.pop("avisos", [])
+
+
+def render(
+    request: Request, plantilla: str, contexto: dict[str, Any], status: int = 200
+) -> Response:
+    base = {
+        "csrf": csrf_token(request),
+        "avisos": tomar_avisos(request),
+        "usuario": contexto.pop("usuario", None),
+    }
+    return request.app.state.plantillas.TemplateResponse(
+        request, plantilla, {**base, **contexto}, status_code=status
+    )
+
+
+async def usuario_o_login(request: Request) -> Actor | Response:
+    quien = await actor(request)
+    if quien is None or quien.tipo != "usuario":
+        return RedirectResponse(f"/login?siguiente={quote(request.url.path)}", status_code=303)
+    return quien
+
+
+def centro_de(request: Request, quien: Actor) -> str | None:
+    """El centro sobre el que trabaja: el suyo, o el elegido por un usuario estatal."""
+
+    def primero() -> str | None:
+        with request.app.state.alm.lectura() as conn:
+            if quien.centro_id is not None:
+                return conn.execute(
+                    text("SELECT slug FROM centro WHERE id = :c"), {"c": quien.centro_id}
+                ).scalar()
+            return conn.execute(
+                text("SELECT slug FROM centro WHERE activo = true ORDER BY id LIMIT 1")
+            ).scalar()
+
+    if quien.centro_id is None:
+        elegido = request.query_params.get("centro") or request.session.get("centro")
+        if elegido:
+            return str(elegido)
+    return primero()
+
+
+async def inicio(request: Request) -> Response:
+    def centros() -> list[Any]:
+        with request.app.state.alm.lectura() as conn:
+            return list(
+                conn.execute(
+                    text("SELECT slug, nombre FROM centro WHERE activo = true ORDER BY nombre")
+                )
+            )
+
+    return render(request, "inicio.html", {"centros": await run_in_threadpool(centros)})
+
+
+async def login(request: Request) -> Response:
+    siguiente = request.query_params.get("siguiente", "/ventanilla")
+    if not siguiente.startswith("/") or siguiente.startswith("//"):
+        siguiente = "/ventanilla"
+    if request.method == "GET":
+        return render(request, "login.html", {"siguiente": siguiente})
+    form = await request.form()
+    verificar_csrf(request, str(form.get("csrf", "")))
+    quien = await run_in_threadpool(
+        cuentas.autenticar,
+        request.app.state.alm,
+        str(form.get("usuario", "")),
+        str(form.get("password", "")),
+    )
+    if quien is None:
+        avisar(request, "error", "Usuario o contraseña incorrectos.")
+        return render(request, "login.html", {"siguiente": siguiente}, status=401)
+    request.session.clear()
+    request.session["uid"] = quien.id
+    return RedirectResponse(siguiente, status_code=303)
+
+
+async def logout(request: Request) -> Response:
+    form = await request.form()
+    verificar_csrf(request, str(form.get("csrf", "")))
+    request.session.clear()
+    return RedirectResponse("/login", status_code=303)
+
+
+def _datos_ventanilla(alm: Any, slug: str, numero: int | None, quien: Actor) -> dict[str, Any]:
+    with alm.lectura() as conn:
+        c = consultas.centro(conn, slug)
+        vents = [v for v in catalogo.listar_ventanillas(conn, c.id) if v["activo"]]
+        esperando = consultas.cola(conn, c.id)
+        tramites = catalogo.listar_tramites(conn, c.id)
+        elegida = next((v for v in vents if v["numero"] == numero), None)
+        actual = None
+        if elegida is not None:
+            tid = atencion.turno_actual(conn, elegida["id"])
+            actual = atencion.turno_staff(conn, tid, c.zona) if tid else None
+    return {
+        "centro": c,
+        "horario_texto": texto_horario(c.horario),
+        "ventanillas": vents,
+        "elegida": elegida,
+        "actual": actual,
+        "cola": [
+            {
+                "clave": t["clave"],
+                "nombre": t["nombre"],
+                "esperando": esperando.get(t["clave"], 0),
+                "mia": elegida is not None and t["clave"] in elegida["tramites"],
+            }
+            for t in tramites
+        ],
+        "tramites": tramites,
+        "puede_admin": quien.puede(Permiso.ADMINISTRAR, c.id),
+    }
+
+
+async def ventanilla(request: Request) -> Response:
+    quien = await usuario_o_login(request)
+    if isinstance(quien, Response):
+        return quien
+    if not quien.puede(Permiso.OPERAR):
+        return render(
+            request,
+            "error.html",
+            {"status": 403, "mensaje": "Su rol no opera ventanillas.", "usuario": quien},
+            403,
+        )
+    slug = centro_de(request, quien)
+    if slug is None:
+        return render(
+            request,
+            "error.html",
+            {"status": 404, "mensaje": "No hay centros configurados.", "usuario": quien},
+            404,
+        )
+    if request.method == "POST":
+        return await _accion(request, quien, slug)
+    numero = request.session.get("ventanilla")
+    datos = await run_in_threadpool(_datos_ventanilla, request.app.state.alm, slug, numero, quien)
+    if datos["elegida"] is not None and datos["elegida"]["usuario_id"] != quien.id:
+        request.session.pop("ventanilla", None)  # la cerró el cierre del día u otra persona
+        datos["elegida"] = datos["actual"] = None
+    return render(request, "ventanilla.html", {**datos, "usuario": quien})
+
+
+async def _accion(request: Request, quien: Actor, slug: str) -> Response:
+    form = await request.form()
+    verificar_csrf(request, str(form.get("csrf", "")))
+    accion = str(form.get("accion", ""))
+    try:
+        numero = int(str(form.get("numero", "")))
+    except ValueError:
+        avisar(request, "error", "Elija una ventanilla.")
+        return RedirectResponse("/ventanilla", status_code=303)
+    datos = {
+        k: str(v)
+        for k, v in form.items()
+        if k in ("motivo", "folio", "tramite", "nombre", "contacto")
+    }
+    alm, ahora = request.app.state.alm, request.app.state.reloj()
+    try:
+        if accion == "salir":
+            await run_in_threadpool(ejecutar_accion, alm, slug, numero, "cerrar", quien, ahora, {})
+            request.session.pop("ventanilla", None)
+            avisar(request, "ok", f"Ventanilla {numero} cerrada.")
+        else:
+            r = await run_in_threadpool(
+                ejecutar_accion, alm, slug, numero, accion, quien, ahora, datos
+            )
+            if accion == "abrir":
+                request.session["ventanilla"] = numero
+            avisar(request, "ok", _mensaje(accion, r))
+    except TurnosError as e:
+        avisar(request, "error", e.mensaje)
+    return RedirectResponse("/ventanilla", status_code=303)
+
+
+def _mensaje(accion: str, r: dict[str, Any] | None) -> str:
+    if accion == "llamar":
+        return "Nadie espera por ahora." if r is None else f"Turno {r['folio']} llamado."
+    folio = (r or {}).get("folio", "")
+    return {
+        "abrir": "Ventanilla abierta.",
+        "pausar": "Ventanilla en pausa.",
+        "rellamar": f"Turno {folio} llamado de nuevo.",
+        "iniciar": f"Atención de {folio} iniciada.",
+        "finalizar": f"Turno {folio} finalizado.",
+        "ausente": f"Turno {folio} marcado ausente.",
+        "transferir": f"Turno {folio} transferido.",
+        "registrar": "Datos registrados.",
+    }.get(accion, "Hecho.")
+
+
+RUTAS = [
+    Route("/", inicio, methods=["GET"]),
+    Route("/login", login, methods=["GET", "POST"]),
+    Route("/logout", logout, methods=["POST"]),
+    Route("/ventanilla", ventanilla, methods=["GET", "POST"]),
+]
