@@ -1,0 +1,47 @@
+"""Las unidades de systemd/ corren sin root, endurecidas, y usan los comandos acordados."""
+
+from __future__ import annotations
+
+import configparser
+from pathlib import Path
+
+import pytest
+
+SYSTEMD = Path(__file__).resolve().parents[2] / "systemd"
+UNIDADES = ["turnos.service", "turnos-kiosco-agente.service", "turnos-navegador@.service"]
+
+
+def leer(nombre: str) -> configparser.RawConfigParser:
+    unidad = configparser.RawConfigParser(strict=False, interpolation=None)
+    unidad.optionxform = str  # type: ignore[assignment,method-assign]
+    unidad.read(SYSTEMD / nombre, encoding="utf-8")
+    return unidad
+
+
+@pytest.mark.parametrize("nombre", UNIDADES)
+def test_endurecidas_y_sin_root(nombre: str) -> None:
+    servicio = leer(nombre)["Service"]
+    assert servicio["User"] not in ("", "root")
+    for clave, valor in {
+        "NoNewPrivileges": "yes",
+        "ProtectSystem": "strict",
+        "ProtectHome": "yes",
+        "PrivateTmp": "yes",
+    }.items():
+        assert servicio[clave] == valor, clave
+    assert servicio["Restart"] in ("on-failure", "always")
+    assert servicio["StateDirectory"]
+    assert servicio.get("CapabilityBoundingSet", None) == ""
+
+
+def test_comandos() -> None:
+    assert leer("turnos.service")["Service"]["ExecStart"].endswith("turnos serve")
+    agente = leer("turnos-kiosco-agente.service")["Service"]
+    assert agente["EnvironmentFile"] == "/etc/turnos/agente.env"
+    assert (
+        "turnos kiosco-agente --servidor ${TURNOS_SERVIDOR} --token ${TURNOS_TOKEN}"
+        in (agente["ExecStart"])
+    )
+    navegador = leer("turnos-navegador@.service")["Service"]
+    assert navegador["EnvironmentFile"] == "/etc/turnos/navegador-%i.env"
+    assert "chromium" in navegador["ExecStart"] and "${TURNOS_URL}" in navegador["ExecStart"]
