@@ -10,7 +10,7 @@ from sqlalchemy import Connection, bindparam, text
 
 from turnos.db.almacen import Almacen, Tx
 from turnos.dominio.enrutamiento import Candidato, ordenar
-from turnos.dominio.estados import Accion, Clase, EstadoTurno, transicion
+from turnos.dominio.estados import Accion, Clase, EstadoTurno, nombre_estado, transicion
 from turnos.errores import Conflicto, EntradaInvalida, NoEncontrado, Prohibido
 from turnos.permisos import Actor, Permiso, exigir
 from turnos.servicios import consultas
@@ -67,6 +67,7 @@ def turno_staff(conn: Connection, turno_id: int, zona: str) -> dict[str, Any]:
         "clase": t.clase,
         "origen": t.origen,
         "estado": t.estado,
+        "estado_texto": nombre_estado(EstadoTurno(t.estado)),
         "tramo": t.tramo,
         "llamadas": t.llamadas,
         "en_cola": iso(t.en_cola_ms, zona),
