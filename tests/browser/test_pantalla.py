@@ -28,9 +28,15 @@ pytestmark = pytest.mark.browser
 
 CHROMIUM = "/usr/bin/chromium"
 expect: Any = None  # playwright.sync_api.expect, se importa solo si hay navegador
-TOKEN = "tok-<pantalla>&\"prueba\""  # con caracteres que la plantilla debe escapar
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+TOKEN = 'tok-<pantalla>&"prueba"'  # con caracteres que la plantilla debe escapar
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 GRABADORA = """
 (() => {
@@ -66,8 +72,9 @@ class Sala:
     def _app(self) -> Starlette:
         async def pagina(request: Request) -> HTMLResponse:
             snap = await self.almacen.snapshot(request.path_params["centro"])
-            return respuesta_pantalla(snap["centro"], token=TOKEN,
-                                      opciones=OpcionesPantalla(rotacion_s=3))
+            return respuesta_pantalla(
+                snap["centro"], token=TOKEN, opciones=OpcionesPantalla(rotacion_s=3)
+            )
 
         async def pantalla_ws(websocket: WebSocket) -> None:
             if websocket.query_params.get("token") != TOKEN:
@@ -75,14 +82,23 @@ class Sala:
                 return
             await websocket.accept()
             filtro, desde = parametros(websocket)
-            await servir(websocket, self.hub, websocket.path_params["centro"],
-                         self.almacen.snapshot, self.almacen.replay, filtro=filtro, desde=desde)
+            await servir(
+                websocket,
+                self.hub,
+                websocket.path_params["centro"],
+                self.almacen.snapshot,
+                self.almacen.replay,
+                filtro=filtro,
+                desde=desde,
+            )
 
-        return Starlette(routes=[
-            Route("/pantalla/{centro}", pagina),
-            WebSocketRoute("/ws/pantalla/{centro}", pantalla_ws),
-            montar_estaticos(),
-        ])
+        return Starlette(
+            routes=[
+                Route("/pantalla/{centro}", pagina),
+                WebSocketRoute("/ws/pantalla/{centro}", pantalla_ws),
+                montar_estaticos(),
+            ]
+        )
 
     def publicar(self, evento: dict[str, Any]) -> dict[str, Any]:
         assert self.servidor.loop is not None
@@ -91,14 +107,16 @@ class Sala:
 
     def cortar_conexiones(self) -> None:
         """Cierra en el servidor todas las sesiones (como un reinicio de trabajador)."""
+
         async def cortar() -> None:
             for sus in list(self.hub._canales["demo"].suscripciones):
                 sus.cerrar()
 
         self.servidor.ejecutar(cortar())
 
-    def llamar(self, turno: dict[str, Any], ventanilla: int,
-               tipo: str = "turno_llamado") -> dict[str, Any]:
+    def llamar(
+        self, turno: dict[str, Any], ventanilla: int, tipo: str = "turno_llamado"
+    ) -> dict[str, Any]:
         return self.publicar(self.almacen.llamar(turno, ventanilla, tipo=tipo))
 
 
@@ -111,8 +129,13 @@ def navegador() -> Iterator[Any]:
     expect = sync_api.expect
     with tempfile.TemporaryDirectory() as perfil, sync_api.sync_playwright() as pw:
         contexto = pw.chromium.launch_persistent_context(
-            perfil, executable_path=CHROMIUM, headless=True, args=ARGS,
-            viewport={"width": 1920, "height": 1080}, locale="es-MX")
+            perfil,
+            executable_path=CHROMIUM,
+            headless=True,
+            args=ARGS,
+            viewport={"width": 1920, "height": 1080},
+            locale="es-MX",
+        )
         yield contexto
         contexto.close()
 
@@ -147,8 +170,9 @@ def esperar_dichos(pagina: Any, n: int, timeout_s: float = 20) -> None:
         pagina.wait_for_timeout(50)
 
 
-def test_llamado_muestra_folio_y_ventanilla_y_se_anuncia_en_orden(navegador: Any,
-                                                                   sala: Sala) -> None:
+def test_llamado_muestra_folio_y_ventanilla_y_se_anuncia_en_orden(
+    navegador: Any, sala: Sala
+) -> None:
     al = sala.almacen
     turnos = [al.turno("LIC"), al.turno("PRED"), al.turno("LIC"), al.turno("PRED")]
     for t in turnos:

@@ -1,5 +1,6 @@
 """20 hilos llaman en 10 ventanillas mientras 10 kioscos emiten 500 turnos (conexiones reales)."""
 
+import contextlib
 import threading
 from collections import Counter
 from datetime import timedelta
@@ -30,8 +31,14 @@ def test_folios_unicos_y_cada_turno_llamado_una_vez(alm):
     def kiosco(k: int) -> None:
         try:
             for i in range(POR_KIOSCO):
-                t = emision.emitir(alm, "prueba", "AB"[(k + i) % 2], centro.kiosco, AHORA + timedelta(seconds=i),
-                                   clase="preferente" if i % 7 == 0 else "general")
+                t = emision.emitir(
+                    alm,
+                    "prueba",
+                    "AB"[(k + i) % 2],
+                    centro.kiosco,
+                    AHORA + timedelta(seconds=i),
+                    clase="preferente" if i % 7 == 0 else "general",
+                )
                 with candado:
                     emitidos.append(t["folio"])
         except BaseException as e:  # noqa: BLE001
@@ -43,13 +50,20 @@ def test_folios_unicos_y_cada_turno_llamado_una_vez(alm):
             vacias = 0
             while vacias < 50:
                 try:
-                    t = atencion.llamar(alm, "prueba", numero, centro.jefe, AHORA + timedelta(minutes=5))
+                    t = atencion.llamar(
+                        alm, "prueba", numero, centro.jefe, AHORA + timedelta(minutes=5)
+                    )
                 except Conflicto:
                     t = None  # la otra mitad de la ventanilla tiene un turno en curso
-                    try:
-                        atencion.actuar(alm, "prueba", numero, Accion.FINALIZAR, centro.jefe, AHORA + timedelta(minutes=6))
-                    except Conflicto:
-                        pass
+                    with contextlib.suppress(Conflicto):
+                        atencion.actuar(
+                            alm,
+                            "prueba",
+                            numero,
+                            Accion.FINALIZAR,
+                            centro.jefe,
+                            AHORA + timedelta(minutes=6),
+                        )
                     continue
                 if t is None:
                     if fin_emision.is_set():
@@ -57,10 +71,15 @@ def test_folios_unicos_y_cada_turno_llamado_una_vez(alm):
                     continue
                 with candado:
                     atendidos[t["folio"]] += 1
-                try:
-                    atencion.actuar(alm, "prueba", numero, Accion.FINALIZAR, centro.jefe, AHORA + timedelta(minutes=6))
-                except Conflicto:
-                    pass
+                with contextlib.suppress(Conflicto):
+                    atencion.actuar(
+                        alm,
+                        "prueba",
+                        numero,
+                        Accion.FINALIZAR,
+                        centro.jefe,
+                        AHORA + timedelta(minutes=6),
+                    )
         except BaseException as e:  # noqa: BLE001
             errores.append(e)
 
@@ -78,7 +97,10 @@ def test_folios_unicos_y_cada_turno_llamado_una_vez(alm):
     assert len(emitidos) == len(set(emitidos)) == total
     with alm.lectura() as c:
         llamadas = Counter(
-            tid for (tid,) in c.execute(text("SELECT turno_id FROM evento WHERE tipo = 'turno_llamado'"))
+            tid
+            for (tid,) in c.execute(
+                text("SELECT turno_id FROM evento WHERE tipo = 'turno_llamado'")
+            )
         )
         estados = Counter(e for (e,) in c.execute(text("SELECT estado FROM turno")))
         folios_bd = c.execute(text("SELECT count(DISTINCT folio) FROM turno")).scalar_one()

@@ -6,7 +6,14 @@ from sqlalchemy.exc import IntegrityError
 
 from tests.conftest import AHORA, minutos
 from turnos.dominio.estados import Accion
-from turnos.errores import Conflicto, EntradaInvalida, FueraDeHorario, NoEncontrado, Prohibido, TransicionInvalida
+from turnos.errores import (
+    Conflicto,
+    EntradaInvalida,
+    FueraDeHorario,
+    NoEncontrado,
+    Prohibido,
+    TransicionInvalida,
+)
 from turnos.servicios import atencion, catalogo, cierre, emision, ventanillas
 from turnos.servicios.auditoria import auditar
 
@@ -27,17 +34,27 @@ def test_ciclo_completo_y_transferencia(alm, centro):
     r = atencion.actuar(alm, "prueba", 1, Accion.TRANSFERIR, v1, minutos(10), tramite_destino="C")
     assert r["estado"] == "transferido"
     publico = emision.estado_publico(alm, t["token"])
-    assert publico["folio"] == t["folio"] and publico["tramite"] == "C" and publico["estado"] == "en_espera"
+    assert (
+        publico["folio"] == t["folio"]
+        and publico["tramite"] == "C"
+        and publico["estado"] == "en_espera"
+    )
     # la ventanilla 99 atiende C: llama el segundo tramo, mismo folio
     ventanillas.cambiar_estado(alm, "prueba", 99, "abierta", centro.jefe, minutos(10))
     segundo = atencion.llamar(alm, "prueba", 99, centro.jefe, minutos(12))
     assert segundo["folio"] == t["folio"] and segundo["tramo"] == 2
     atencion.actuar(alm, "prueba", 99, Accion.FINALIZAR, centro.jefe, minutos(20))
     with alm.lectura() as c:
-        filas = c.execute(text("SELECT tramo, estado, en_cola_ms, llamado_ms, inicio_ms, fin_ms FROM turno ORDER BY tramo")).all()
+        filas = c.execute(
+            text(
+                "SELECT tramo, estado, en_cola_ms, llamado_ms, inicio_ms, fin_ms FROM turno ORDER BY tramo"
+            )
+        ).all()
     assert [(f.tramo, f.estado) for f in filas] == [(1, "transferido"), (2, "atendido")]
     assert filas[1].en_cola_ms == filas[0].fin_ms  # la espera del nuevo tramo empieza al transferir
-    assert filas[1].inicio_ms == filas[1].llamado_ms  # finalizar sin iniciar: la atención empieza al llamar
+    assert (
+        filas[1].inicio_ms == filas[1].llamado_ms
+    )  # finalizar sin iniciar: la atención empieza al llamar
     total, falla = auditar(alm, "prueba")
     assert falla is None and total >= 8
 
@@ -54,10 +71,14 @@ def test_prioridad_preferente_y_fuera_de_orden(alm, centro):
     atencion.actuar(alm, "prueba", 1, Accion.AUSENTE, v1, minutos(4))
     with pytest.raises(EntradaInvalida, match="motivo"):
         atencion.llamar(alm, "prueba", 1, v1, minutos(5), folio=g2["folio"])
-    r = atencion.llamar(alm, "prueba", 1, v1, minutos(5), folio=g2["folio"], motivo="documento listo")
+    r = atencion.llamar(
+        alm, "prueba", 1, v1, minutos(5), folio=g2["folio"], motivo="documento listo"
+    )
     assert r["folio"] == g2["folio"]
     with alm.lectura() as c:
-        datos = c.execute(text("SELECT datos FROM evento WHERE tipo = 'turno_llamado' ORDER BY seq DESC LIMIT 1")).scalar()
+        datos = c.execute(
+            text("SELECT datos FROM evento WHERE tipo = 'turno_llamado' ORDER BY seq DESC LIMIT 1")
+        ).scalar()
     assert "documento listo" in datos and "fuera_de_orden" in datos
     atencion.actuar(alm, "prueba", 1, Accion.FINALIZAR, v1, minutos(6))
     assert atencion.llamar(alm, "prueba", 1, v1, minutos(7))["folio"] == g["folio"]
@@ -92,7 +113,9 @@ def test_errores_claros(alm, centro):
 
 
 def test_fuera_de_horario_409_con_horario(alm, centro):
-    catalogo.actualizar_centro(alm, "prueba", {"horario": {"lun": ["08:30", "15:30"]}, "tolerancia_min": 15}, AHORA)
+    catalogo.actualizar_centro(
+        alm, "prueba", {"horario": {"lun": ["08:30", "15:30"]}, "tolerancia_min": 15}, AHORA
+    )
     with pytest.raises(FueraDeHorario, match="08:30 a 15:30") as e:
         emision.emitir(alm, "prueba", "A", centro.kiosco, minutos(6 * 60))  # 16:00 local
     assert e.value.status == 409
@@ -105,8 +128,12 @@ def test_una_ventanilla_un_turno_activo_en_la_bd(alm, centro):
     abrir(alm, centro)
     atencion.llamar(alm, "prueba", 1, centro.staff[0], minutos(3))
     with pytest.raises(IntegrityError), alm.motor.begin() as c:
-        c.execute(text("UPDATE turno SET estado = 'llamado', ventanilla_id = (SELECT id FROM ventanilla WHERE numero = 1)"
-                       " WHERE estado = 'en_espera'"))
+        c.execute(
+            text(
+                "UPDATE turno SET estado = 'llamado', ventanilla_id = (SELECT id FROM ventanilla WHERE numero = 1)"
+                " WHERE estado = 'en_espera'"
+            )
+        )
 
 
 def test_cancelar_por_token_y_cierre_del_dia(alm, centro):
@@ -132,7 +159,9 @@ def test_eventos_sin_datos_personales(alm, centro):
     abrir(alm, centro)
     emision.emitir(alm, "prueba", "A", centro.kiosco, AHORA)
     atencion.llamar(alm, "prueba", 1, centro.staff[0], AHORA)
-    atencion.registrar_datos(alm, "prueba", 1, centro.staff[0], AHORA, "María Pérez López", "4771234567")
+    atencion.registrar_datos(
+        alm, "prueba", 1, centro.staff[0], AHORA, "María Pérez López", "4771234567"
+    )
     with alm.lectura() as c:
         todo = " ".join(d for (d,) in c.execute(text("SELECT datos FROM evento")))
         assert c.execute(text("SELECT nombre FROM turno")).scalar() == "María Pérez López"

@@ -37,6 +37,10 @@ def test_folio_unico_respaldado_por_la_bd(alm, centro):
     from sqlalchemy.exc import IntegrityError
 
     with pytest.raises(IntegrityError), alm.motor.begin() as c:
-        c.execute(text("INSERT INTO turno (centro_id, tramo, folio, dia, token, tramite_id, clase, origen, estado,"
-                       " en_cola_ms, llamadas, motivo, nombre, contacto) SELECT centro_id, tramo, folio, dia,"
-                       " 'otro', tramite_id, clase, origen, estado, en_cola_ms, 0, '', '', '' FROM turno"))
+        c.execute(
+            text(
+                "INSERT INTO turno (centro_id, tramo, folio, dia, token, tramite_id, clase, origen, estado,"
+                " en_cola_ms, llamadas, motivo, nombre, contacto) SELECT centro_id, tramo, folio, dia,"
+                " 'otro', tramite_id, clase, origen, estado, en_cola_ms, 0, '', '', '' FROM turno"
+            )
+        )

@@ -20,7 +20,10 @@ def test_preferente_antes_que_general_de_la_misma_antiguedad():
 
 def test_general_muy_antiguo_no_se_posterga_indefinidamente():
     # el general esperó 20 min más que el preferente: supera la ventaja de 15
-    assert siguiente([cand(1, en_cola=0), cand(2, "preferente", en_cola=20 * MIN)], 25 * MIN, POL).id == 1
+    assert (
+        siguiente([cand(1, en_cola=0), cand(2, "preferente", en_cola=20 * MIN)], 25 * MIN, POL).id
+        == 1
+    )
 
 
 def test_vencido_sube_al_frente():
@@ -48,7 +51,9 @@ def test_vacio():
 
 
 llegadas = st.lists(
-    st.tuples(st.sampled_from(["general", "preferente"]), st.sampled_from(["A", "B"]), st.integers(0, 120)),
+    st.tuples(
+        st.sampled_from(["general", "preferente"]), st.sampled_from(["A", "B"]), st.integers(0, 120)
+    ),
     min_size=1,
     max_size=60,
 )
@@ -61,7 +66,9 @@ def _simular(turnos_in, ventanillas, paso_min):
     reloj = 0
     while pendientes and reloj < 10_000 * MIN:
         for servidos in ventanillas:
-            presentes = [x for x in pendientes.values() if x.en_cola_ms <= reloj and x.tramite in servidos]
+            presentes = [
+                x for x in pendientes.values() if x.en_cola_ms <= reloj and x.tramite in servidos
+            ]
             elegido = siguiente(presentes, reloj, POL, tuple(servidos))
             if elegido is not None:
                 llamados.append((reloj, elegido))
@@ -99,7 +106,7 @@ def test_sin_inanicion_espera_acotada(turnos_in, paso):
     # más de 15 minutos después que él, salvo que ese preferente estuviera vencido.
     llamados, _ = _simular(turnos_in, [("A", "B")], paso)
     for i, (t1, c1) in enumerate(llamados):
-        for t2, c2 in llamados[i + 1 :]:
+        for _t2, c2 in llamados[i + 1 :]:
             if c1.clase is Clase.PREFERENTE and c2.clase is Clase.GENERAL and c2.en_cola_ms <= t1:
                 vencido = t1 - c1.en_cola_ms > 30 * MIN
                 assert vencido or c1.en_cola_ms - c2.en_cola_ms <= 15 * MIN

@@ -10,8 +10,14 @@ from turnos.dominio.relojes import Tiempos, atencion_s, dentro_de, espera_s, tra
 from turnos.errores import EntradaInvalida, FueraDeHorario
 
 MX = ZoneInfo("America/Mexico_City")
-HORARIO = {"lun": ["08:30", "15:30"], "mar": ["08:30", "15:30"], "mie": ["08:30", "15:30"],
-           "jue": ["08:30", "15:30"], "vie": ["08:30", "15:30"], "sab": ["09:00", "13:00"]}
+HORARIO = {
+    "lun": ["08:30", "15:30"],
+    "mar": ["08:30", "15:30"],
+    "mie": ["08:30", "15:30"],
+    "jue": ["08:30", "15:30"],
+    "vie": ["08:30", "15:30"],
+    "sab": ["09:00", "13:00"],
+}
 
 
 def test_relojes_linea_de_tiempo_a_mano():
@@ -55,7 +61,12 @@ def test_folio_y_dia_local():
     assert formatear_folio("A", 23) == "A-023"
     assert formatear_folio("LIC", 1234) == "LIC-1234"
     # 03:00 UTC del martes aún es lunes en Ciudad de México
-    assert dia_local(datetime(2026, 11, 24, 3, 0, tzinfo=ZoneInfo("UTC")), "America/Mexico_City").isoformat() == "2026-11-23"
+    assert (
+        dia_local(
+            datetime(2026, 11, 24, 3, 0, tzinfo=ZoneInfo("UTC")), "America/Mexico_City"
+        ).isoformat()
+        == "2026-11-23"
+    )
 
 
 def _cadena(n):
@@ -72,7 +83,9 @@ def test_cadena_integra_y_alteraciones():
     ev = _cadena(5)
     assert cadena.verificar(ev, (5, ev[-1].hash)) is None
     editado = list(ev)
-    editado[2] = cadena.EventoSellado(3, {**ev[2].campos, "datos": {"i": 99}}, ev[2].hash_previo, ev[2].hash)
+    editado[2] = cadena.EventoSellado(
+        3, {**ev[2].campos, "datos": {"i": 99}}, ev[2].hash_previo, ev[2].hash
+    )
     assert cadena.verificar(editado).seq == 3
     assert cadena.verificar(ev[:2] + ev[3:]).seq == 3  # borrado
     assert cadena.verificar([ev[0], ev[2], ev[1]] + ev[3:]).seq == 2  # reordenado

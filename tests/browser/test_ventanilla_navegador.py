@@ -1,0 +1,48 @@
+"""En Chromium real: iniciar sesión, abrir ventanilla, llamar (con atajo de teclado), finalizar."""
+
+import httpx
+import pytest
+
+from tests.conftest import sembrar_centro
+from tests.servidor import servidor
+from turnos.db.almacen import Almacen
+from turnos.db.migrar import migrar
+from turnos.db.motor import crear_motor
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def vivo(tmp_path):
+    url = f"sqlite:///{tmp_path / 'turnos.db'}"
+    motor = crear_motor(url)
+    migrar(motor)
+    centro = sembrar_centro(Almacen(motor))
+    motor.dispose()
+    with servidor(url) as s:
+        yield s, centro
+
+
+def test_login_abrir_llamar_finalizar(pagina, vivo):
+    s, centro = vivo
+    r = httpx.post(
+        f"{s.url}/api/v1/centros/prueba/turnos",
+        json={"tramite": "A"},
+        headers={"Authorization": f"Bearer {centro.kiosco_token}"},
+    )
+    assert r.status_code == 201
+    pagina.goto(f"{s.url}/ventanilla")
+    assert "/login" in pagina.url
+    pagina.get_by_label("Usuario").fill("v1-prueba")
+    pagina.get_by_label("Contraseña").fill("contrasena-segura")
+    pagina.get_by_role("button", name="Entrar").click()
+    pagina.get_by_role("button", name="Abrir Ventanilla 1").click()
+    pagina.get_by_text("Ventanilla abierta.").wait_for()
+    pagina.keyboard.press("l")  # atajo: llamar siguiente
+    pagina.get_by_text("Turno A-001 llamado.").wait_for()
+    assert pagina.locator(".turno-actual .folio").inner_text() == "A-001"
+    pagina.get_by_role("button", name="Finalizar").click()
+    pagina.get_by_text("Turno A-001 finalizado.").wait_for()
+    assert pagina.get_by_text("Sin turno en atención.").is_visible()
+    publico = httpx.get(f"{s.url}/api/v1/turnos/{r.json()['token']}").json()
+    assert publico["estado"] == "atendido"
