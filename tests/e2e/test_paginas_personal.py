@@ -11,21 +11,30 @@ def csrf(html):
 
 def entrar(cliente, usuario, password="contrasena-segura"):
     pagina = cliente.get("/login")
-    r = cliente.post("/login?siguiente=/ventanilla", data={"csrf": csrf(pagina.text), "usuario": usuario,
-                                                          "password": password}, follow_redirects=False)
+    r = cliente.post(
+        "/login?siguiente=/ventanilla",
+        data={"csrf": csrf(pagina.text), "usuario": usuario, "password": password},
+        follow_redirects=False,
+    )
     return r
 
 
 def accion(cliente, numero, que, **extra):
     pagina = cliente.get("/ventanilla")
-    return cliente.post("/ventanilla", data={"csrf": csrf(pagina.text), "numero": numero, "accion": que, **extra})
+    return cliente.post(
+        "/ventanilla", data={"csrf": csrf(pagina.text), "numero": numero, "accion": que, **extra}
+    )
 
 
 def test_login_incorrecto_y_csrf(cliente, centro):
-    assert cliente.get("/ventanilla", follow_redirects=False).headers["location"].startswith("/login")
+    assert (
+        cliente.get("/ventanilla", follow_redirects=False).headers["location"].startswith("/login")
+    )
     r = entrar(cliente, "v1-prueba", "otra-contrasena")
     assert r.status_code == 401 and "incorrectos" in r.text
-    r = cliente.post("/login", data={"csrf": "falso", "usuario": "v1-prueba", "password": "contrasena-segura"})
+    r = cliente.post(
+        "/login", data={"csrf": "falso", "usuario": "v1-prueba", "password": "contrasena-segura"}
+    )
     assert r.status_code == 403
     assert entrar(cliente, "v1-prueba").status_code == 303
     cookie = cliente.cookies.get("turnos_sesion")
@@ -35,7 +44,9 @@ def test_login_incorrecto_y_csrf(cliente, centro):
 
 
 def test_flujo_en_la_pagina_ventanilla(cliente, centro):
-    cliente.post("/api/v1/centros/prueba/turnos", json={"tramite": "B"}, headers=bearer(centro.kiosco_token))
+    cliente.post(
+        "/api/v1/centros/prueba/turnos", json={"tramite": "B"}, headers=bearer(centro.kiosco_token)
+    )
     entrar(cliente, "v1-prueba")
     r = accion(cliente, 1, "abrir")
     assert "Ventanilla abierta" in r.text and "Llamar siguiente" in r.text and "B-001" not in r.text
@@ -70,25 +81,64 @@ def test_admin_tramites_ventanillas_y_dispositivos(cliente, centro):
     r = cliente.get("/admin", follow_redirects=True)
     assert "Trámite A" in r.text
     t = csrf(r.text)
-    r = cliente.post("/admin/prueba/tramites", data={"csrf": t, "clave": "NUE", "nombre": "Nuevo trámite",
-                                                      "prefijo": "N", "espera_maxima_min": "20", "activo": "on"})
+    r = cliente.post(
+        "/admin/prueba/tramites",
+        data={
+            "csrf": t,
+            "clave": "NUE",
+            "nombre": "Nuevo trámite",
+            "prefijo": "N",
+            "espera_maxima_min": "20",
+            "activo": "on",
+        },
+    )
     assert "Trámite NUE guardado" in r.text
-    r = cliente.post("/admin/prueba/tramites", data={"csrf": t, "clave": "X", "nombre": "Malo", "prefijo": "123"})
+    r = cliente.post(
+        "/admin/prueba/tramites", data={"csrf": t, "clave": "X", "nombre": "Malo", "prefijo": "123"}
+    )
     assert "prefijo" in r.text and "aviso-error" in r.text
-    r = cliente.post("/admin/prueba/ventanillas", data={"csrf": t, "numero": "5", "nombre": "Caja 5",
-                                                         "tramites": ["A", "NUE"], "activo": "on"})
+    r = cliente.post(
+        "/admin/prueba/ventanillas",
+        data={
+            "csrf": t,
+            "numero": "5",
+            "nombre": "Caja 5",
+            "tramites": ["A", "NUE"],
+            "activo": "on",
+        },
+    )
     assert "Ventanilla 5 guardada" in r.text
-    r = cliente.post("/admin/prueba/dispositivos", data={"csrf": t, "tipo": "kiosco", "nombre": "kiosco-2"})
+    r = cliente.post(
+        "/admin/prueba/dispositivos", data={"csrf": t, "tipo": "kiosco", "nombre": "kiosco-2"}
+    )
     nuevo = re.search(r'class="token-nuevo">([^<]+)<', r.text).group(1)
-    r = cliente.post("/api/v1/centros/prueba/turnos", json={"tramite": "NUE"}, headers=bearer(nuevo))
+    r = cliente.post(
+        "/api/v1/centros/prueba/turnos", json={"tramite": "NUE"}, headers=bearer(nuevo)
+    )
     assert r.status_code == 201 and r.json()["folio"] == "N-001"
     r = cliente.get("/admin/prueba/centro")
-    r = cliente.post("/admin/prueba/centro", data={"csrf": t, "nombre": "Centro renombrado", "lun_abre": "08:00",
-                                                    "lun_cierra": "15:00", "tolerancia_min": "10",
-                                                    "ventaja_preferente_s": "15", "ventaja_cita_s": "30",
-                                                    "tolerancia_cita_s": "10"})
+    r = cliente.post(
+        "/admin/prueba/centro",
+        data={
+            "csrf": t,
+            "nombre": "Centro renombrado",
+            "lun_abre": "08:00",
+            "lun_cierra": "15:00",
+            "tolerancia_min": "10",
+            "ventaja_preferente_s": "15",
+            "ventaja_cita_s": "30",
+            "tolerancia_cita_s": "10",
+        },
+    )
     assert "Datos del centro guardados" in r.text and "Centro renombrado" in r.text
     # un jefe no crea administradores
-    r = cliente.post("/admin/prueba/usuarios", data={"csrf": t, "nuevo_usuario": "otro-admin", "rol": "admin",
-                                                      "password": "contrasena-larga"})
+    r = cliente.post(
+        "/admin/prueba/usuarios",
+        data={
+            "csrf": t,
+            "nuevo_usuario": "otro-admin",
+            "rol": "admin",
+            "password": "contrasena-larga",
+        },
+    )
     assert "Solo administración" in r.text

@@ -1,0 +1,1 @@
+"""Archivos de datos (impresoras); paquete solo para que setuptools los incluya."""

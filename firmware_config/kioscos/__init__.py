@@ -1,0 +1,1 @@
+"""Archivos de datos (kioscos); paquete solo para que setuptools los incluya."""

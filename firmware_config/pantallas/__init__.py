@@ -1,0 +1,1 @@
+"""Archivos de datos (pantallas); paquete solo para que setuptools los incluya."""

@@ -1,0 +1,1 @@
+"""Archivos de datos (udev); paquete solo para que setuptools los incluya."""

@@ -1,0 +1,1 @@
+"""Kiosco: contenido del ticket, renderizado ESC/POS y adaptadores de impresora."""

@@ -1,0 +1,158 @@
+"""Contenido del ticket de turno: datos, textos en es-MX y estimación de espera.
+
+Puro: no imprime, no lee el reloj, no importa python-escpos (eso vive en `escpos_render`).
+`renderizar_ticket` se reexporta aquí para que quien emite un turno use un solo módulo.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from firmware_config.perfiles import PerfilImpresora
+
+Clase = Literal["general", "preferente", "cita"]
+
+ETIQUETAS_CLASE: dict[str, str] = {
+    "general": "Turno general",
+    "preferente": "Atención preferente",
+    "cita": "Cita programada",
+}
+
+_MESES = [
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+]
+_DIAS = ["lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"]
+
+# Redondeo del rango mostrado: un ciudadano planea en bloques de 5 minutos, no en minutos sueltos.
+_PASO_MIN = 5
+
+
+@dataclass(frozen=True)
+class DatosTicket:
+    centro: str
+    folio: str
+    tramite: str
+    clase: Clase
+    emitido: datetime  # con zona horaria, ya en hora local del centro
+    personas_delante: int
+    espera_min: int | None  # minutos; None = sin estimación
+    espera_max: int | None
+    url_seguimiento: str
+    pie: tuple[str, ...] = ()  # horario, costo o "Este trámite es gratuito", cómo denunciar
+
+    def __post_init__(self) -> None:
+        if self.clase not in ETIQUETAS_CLASE:
+            raise ValueError(f"clase de turno desconocida: {self.clase!r}")
+        if self.emitido.tzinfo is None or self.emitido.utcoffset() is None:
+            raise ValueError("emitido debe llevar zona horaria (hora local del centro)")
+        if self.personas_delante < 0:
+            raise ValueError("personas_delante no puede ser negativo")
+        if (self.espera_min is None) != (self.espera_max is None):
+            raise ValueError("espera_min y espera_max van juntos o ambos en None")
+        if self.espera_min is not None and not 0 <= self.espera_min <= self.espera_max:  # type: ignore[operator]
+            raise ValueError("se requiere 0 <= espera_min <= espera_max")
+        if not self.folio.strip():
+            raise ValueError("el folio no puede estar vacío")
+
+
+def estimar_espera(
+    personas_delante: int, ventanillas_abiertas: int, atencion_media_s: float | None
+) -> tuple[int, int] | None:
+    """Rango de espera en minutos, o None si no hay datos para estimar.
+
+    Con n = personas delante, c = ventanillas abiertas que atienden el trámite y
+    T = tiempo medio de atención reciente (segundos):
+
+        base    = T / c                      (cada cuántos segundos se libera una ventanilla)
+        mínimo  = piso(0.75 · n · base / 60, a múltiplo de 5)
+        máximo  = techo(1.25 · (n + 1) · base / 60, a múltiplo de 5), y al menos mínimo + 5
+
+    El mínimo supone que la cola avanza un 25 % más rápido que el promedio; el máximo, que avanza
+    un 25 % más lento y que además hay que esperar a que termine la atención en curso (n + 1).
+    Devuelve None si no hay ventanillas abiertas o no hay un tiempo medio (> 0) con que calcular:
+    es mejor no prometer nada que prometer mal.
+    """
+    if personas_delante < 0:
+        raise ValueError("personas_delante no puede ser negativo")
+    if ventanillas_abiertas <= 0 or atencion_media_s is None or not atencion_media_s > 0:
+        return None
+    base_min = atencion_media_s / ventanillas_abiertas / 60
+    minimo = math.floor(0.75 * personas_delante * base_min / _PASO_MIN) * _PASO_MIN
+    maximo = math.ceil(1.25 * (personas_delante + 1) * base_min / _PASO_MIN) * _PASO_MIN
+    return minimo, max(maximo, minimo + _PASO_MIN)
+
+
+def texto_fecha(momento: datetime) -> str:
+    """'viernes 21 de noviembre de 2025, 10:35 h' (sin depender del locale del sistema)."""
+    dia = _DIAS[momento.weekday()]
+    mes = _MESES[momento.month - 1]
+    return f"{dia} {momento.day} de {mes} de {momento.year}, {momento:%H:%M} h"
+
+
+def texto_espera(espera_min: int | None, espera_max: int | None) -> str:
+    if espera_min is None or espera_max is None:
+        return "Espera estimada: sin estimación por ahora"
+    if espera_max == espera_min:
+        return f"Espera estimada: {espera_max} min"
+    return f"Espera estimada: {espera_min} a {espera_max} min"
+
+
+def texto_personas(personas_delante: int) -> str:
+    if personas_delante == 0:
+        return "Usted es el siguiente turno"
+    if personas_delante == 1:
+        return "1 persona antes que usted"
+    return f"{personas_delante} personas antes que usted"
+
+
+TEXTO_QR = "Escanee el código para seguir su turno en su celular y evaluar la atención."
+
+
+def envolver(texto: str, columnas: int, sangria: str = "") -> list[str]:
+    return textwrap.wrap(texto, width=columnas, subsequent_indent=sangria) or [""]
+
+
+def renderizar_texto(datos: DatosTicket) -> str:
+    """Versión en texto plano del ticket, para mostrarla en pantalla si la impresión falla.
+
+    Sin cortes de renglón: la pantalla del kiosco acomoda el texto a su ancho.
+    """
+    lineas = [
+        datos.centro,
+        "",
+        f"Turno: {datos.folio}",
+        ETIQUETAS_CLASE[datos.clase],
+        f"Trámite: {datos.tramite}",
+        texto_fecha(datos.emitido),
+        texto_personas(datos.personas_delante),
+        texto_espera(datos.espera_min, datos.espera_max),
+        "",
+        TEXTO_QR,
+        datos.url_seguimiento,
+    ]
+    if datos.pie:
+        lineas += ["", *datos.pie]
+    return "\n".join(lineas) + "\n"
+
+
+def renderizar_ticket(datos: DatosTicket, perfil: PerfilImpresora) -> bytes:
+    """Bytes ESC/POS del ticket para el perfil de impresora (ver `kiosco.escpos_render`)."""
+    # Importación diferida: python-escpos configura logging y crea un directorio al importarse.
+    from kiosco.escpos_render import renderizar_ticket as _renderizar
+
+    return _renderizar(datos, perfil)
