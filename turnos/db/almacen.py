@@ -8,6 +8,7 @@ revierte); con SQLite, por la función `al_confirmar` que reparte en el mismo pr
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -110,12 +111,22 @@ class Almacen:
         self.motor = motor
         self.es_pg = motor.dialect.name == "postgresql"
         self.al_confirmar = al_confirmar
+        # SQLite admite un escritor a la vez. Formarlos aquí despierta al siguiente en cuanto el
+        # anterior confirma; el busy_timeout de SQLite, en cambio, duerme a intervalos de hasta
+        # 100 ms. (Otro proceso, como la CLI, sigue esperando con busy_timeout.)
+        self._escritura = threading.Lock() if not self.es_pg else None
 
     @contextmanager
     def transaccion(self) -> Iterator[Tx]:
-        with self.motor.begin() as conn:
-            tx = Tx(conn, self.es_pg)
-            yield tx
+        if self._escritura is not None:
+            self._escritura.acquire()
+        try:
+            with self.motor.begin() as conn:
+                tx = Tx(conn, self.es_pg)
+                yield tx
+        finally:
+            if self._escritura is not None:
+                self._escritura.release()
         # Ya confirmado: en SQLite se reparte en proceso; en PostgreSQL lo hizo NOTIFY.
         if tx.publicos and self.al_confirmar is not None and not self.es_pg:
             self.al_confirmar(tx.publicos)

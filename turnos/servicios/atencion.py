@@ -20,13 +20,26 @@ from turnos.tiempo import a_ms, iso
 
 POR_GRUPO = 3  # cabezas por (trámite, clase): la política solo necesita la cabeza de cada fila
 
-_CANDIDATOS = text(
-    "SELECT id, tramite_id, clase, en_cola_ms, cita_ms FROM (SELECT t.id, t.tramite_id, t.clase,"
-    " t.en_cola_ms, t.cita_ms, ROW_NUMBER() OVER (PARTITION BY t.tramite_id, t.clase"
-    " ORDER BY t.en_cola_ms, t.id) AS rn FROM turno t WHERE t.centro_id = :c"
-    " AND t.estado = 'en_espera' AND t.tramite_id IN :tramites AND t.id NOT IN :vistos) x"
-    " WHERE rn <= :k"
-).bindparams(bindparam("tramites", expanding=True), bindparam("vistos", expanding=True))
+_GRUPO = (
+    "SELECT * FROM (SELECT id, tramite_id, clase, en_cola_ms, cita_ms FROM turno"
+    " WHERE centro_id = :c AND estado = 'en_espera' AND tramite_id = :t{i} AND clase = :cl{i}"
+    " AND id NOT IN :vistos ORDER BY en_cola_ms, id LIMIT :k) g{i}"
+)
+_CLASES = [c.value for c in Clase]
+_CONSULTAS_CANDIDATOS: dict[int, Any] = {}
+
+
+def _candidatos_sql(n_tramites: int) -> Any:
+    """UNION ALL de las cabezas de cada fila (trámite, clase): cada parte usa el índice ix_turno_cola
+    y lee a lo más POR_GRUPO filas, así que llamar no cuesta más con una cola larga."""
+    if n_tramites not in _CONSULTAS_CANDIDATOS:
+        partes = [_GRUPO.format(i=i) for i in range(n_tramites * len(_CLASES))]
+        _CONSULTAS_CANDIDATOS[n_tramites] = text(" UNION ALL ".join(partes)).bindparams(
+            bindparam("vistos", expanding=True)
+        )
+    return _CONSULTAS_CANDIDATOS[n_tramites]
+
+
 _BLOQUEAR_PG = text(
     "SELECT id FROM turno WHERE id = :id AND estado = 'en_espera' FOR UPDATE SKIP LOCKED"
 )
@@ -103,7 +116,7 @@ def _publicar(
         **extra,
     }
     if cola:
-        partes["cola"] = consultas.cola(tx.conn, c.id)
+        partes["cola"] = consultas.cola_de(tx.conn, c.id, cola)
     tx.evento(
         c.id,
         tipo,
@@ -134,10 +147,11 @@ def _reclamar_siguiente(tx: Tx, c: CentroInfo, v: Any, ms: int) -> int | None:
     maximos = {tr.id: tr.espera_maxima_min for tr in tramites}
     orden = [str(tr.id) for tr in tramites]
     vistos: list[int] = [-1]
+    params: dict[str, Any] = {"c": c.id, "k": POR_GRUPO}
+    for i, (tid, clase) in enumerate((tid, cl) for tid in maximos for cl in _CLASES):
+        params[f"t{i}"], params[f"cl{i}"] = tid, clase
     for _ in range(20):  # cada vuelta descarta los que otra ventanilla ganó
-        filas = tx.ejecutar(
-            _CANDIDATOS, {"c": c.id, "tramites": list(maximos), "vistos": vistos, "k": POR_GRUPO}
-        ).all()
+        filas = tx.ejecutar(_candidatos_sql(len(maximos)), {**params, "vistos": vistos}).all()
         if not filas:
             return None
         candidatos = [
@@ -211,7 +225,18 @@ def llamar(
         tx.ejecutar(text("UPDATE ventanilla SET estado = 'atendiendo' WHERE id = :v"), {"v": v.id})
         t = tx.ejecutar(_TURNO, {"id": turno_id}).one()
         datos = {"fuera_de_orden": True, "motivo": motivo} if folio else {}
-        _publicar(tx, c, v, t, "turno_llamado", ms, actor, "llamado", datos, cola=True)
+        _publicar(
+            tx,
+            c,
+            v,
+            t,
+            "turno_llamado",
+            ms,
+            actor,
+            "llamado",
+            datos,
+            cola={t.tramite_id: t.tramite_clave},
+        )
         return turno_staff(tx.conn, turno_id, c.zona)
 
 
@@ -283,7 +308,7 @@ def actuar(
             actor,
             nuevo.value,
             datos,
-            cola=accion is Accion.TRANSFERIR,
+            cola={destino.id: destino.clave} if destino is not None else None,
             **extra,
         )
         return turno_staff(tx.conn, t.id, c.zona)

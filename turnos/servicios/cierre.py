@@ -61,6 +61,15 @@ def cerrar_dia(
             ms,
             usuario_id=actor.usuario_id if actor else None,
             datos={"dia": dia, "expirados": len(pendientes), "ventanillas_cerradas": cerradas},
-            publico=evento_publico(c, ms, cola={}),
+            publico=evento_publico(
+                c,
+                ms,
+                cola={
+                    clave: 0
+                    for (clave,) in tx.ejecutar(
+                        text("SELECT clave FROM tramite WHERE centro_id = :c"), {"c": c.id}
+                    )
+                },
+            ),
         )
     return {"dia": dia, "expirados": len(pendientes), "ventanillas_cerradas": cerradas}

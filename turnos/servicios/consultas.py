@@ -91,6 +91,20 @@ def cola(conn: Connection, centro_id: int) -> dict[str, int]:
     return {clave: n for clave, n in conn.execute(_COLA, {"c": centro_id})}
 
 
+_COLA_TRAMITE = text(
+    "SELECT count(*) FROM turno WHERE centro_id = :c AND estado = 'en_espera' AND tramite_id = :t"
+)
+
+
+def cola_de(conn: Connection, centro_id: int, tramites: dict[int, str]) -> dict[str, int]:
+    """Espera de solo los trámites que cambiaron ({id: clave}): los eventos llevan diferencias,
+    y contar un trámite por su índice no crece con la cola de los demás."""
+    return {
+        clave: int(conn.execute(_COLA_TRAMITE, {"c": centro_id, "t": tid}).scalar_one())
+        for tid, clave in tramites.items()
+    }
+
+
 _DELANTE = text(
     "SELECT count(*) FROM turno WHERE centro_id = :c AND estado = 'en_espera'"
     " AND tramite_id = :t AND (en_cola_ms < :ms OR (en_cola_ms = :ms AND id < :id))"

@@ -83,8 +83,8 @@ def emitir(
                 "contacto": contacto[:200],
             },
         ).scalar_one()
-        delante = consultas.personas_delante(tx.conn, c.id, tr.id, ms, turno_id)
-        cola = consultas.cola(tx.conn, c.id)
+        cola = consultas.cola_de(tx.conn, c.id, {tr.id: tr.clave})
+        delante = cola[tr.clave] - 1  # el recién emitido es el último de su trámite
         publico_turno = {
             "id": turno_id,
             "folio": folio,
@@ -201,7 +201,7 @@ def cancelar(alm: Almacen, token: str, ahora: datetime, motivo: str = "") -> dic
                 c,
                 ms,
                 turno=turno_evento(t, t.tramite_clave, t.tramite_nombre, nuevo.value),
-                cola=consultas.cola(tx.conn, c.id),
+                cola=consultas.cola_de(tx.conn, c.id, {t.tramite_id: t.tramite_clave}),
             ),
         )
     return estado_publico(alm, token)

@@ -183,6 +183,7 @@ def _guardar_usuario(request: Request, alm: Any, slug: str, form: FormData, quie
         if duenio != centro_id and not quien.puede(Permiso.ADMINISTRAR_USUARIOS):
             raise Prohibido("No administra a esa persona.")
         cuentas.cambiar_usuario(alm, int(str(form["desactivar"])), activo=False)
+        request.app.state.actores.olvidar()  # que deje de valer ya en este proceso
         avisar(request, "ok", "Cuenta desactivada.")
         return
     rol = str(form.get("rol", ""))
@@ -213,6 +214,7 @@ def _guardar_dispositivo(
         if not ok:
             raise Prohibido("Ese dispositivo no es de este centro.")
         cuentas.revocar_tokens_dispositivo(alm, int(str(form["revocar"])), ahora)
+        request.app.state.actores.olvidar()
         avisar(request, "ok", "Tokens revocados.")
         return
     _, token = cuentas.crear_dispositivo(

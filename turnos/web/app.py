@@ -24,6 +24,7 @@ from turnos.db.almacen import Almacen
 from turnos.db.motor import crear_motor
 from turnos.settings import Settings
 from turnos.web import admin, api, personal
+from turnos.web.auth import CacheActores
 from turnos.web.errores import MANEJADORES
 
 RAIZ = Path(__file__).resolve().parent.parent
@@ -121,6 +122,7 @@ def crear_app(
     app.state.settings = settings
     app.state.alm = alm
     app.state.reloj = reloj
+    app.state.actores = CacheActores()
     app.state.plantillas = plantillas()
     return app
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import hmac
 import secrets
+import threading
+import time
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -31,6 +33,33 @@ def _resolver(alm: Any, token: str | None, uid: int | None) -> Actor | None:
     return None
 
 
+class CacheActores:
+    """Actores resueltos recientemente (token o sesión): ahorra una lectura por petición.
+
+    Un token revocado o una cuenta desactivada dejan de valer a más tardar en `ttl_s` segundos."""
+
+    def __init__(self, ttl_s: float = 10.0, maximo: int = 10_000) -> None:
+        self.ttl_s, self.maximo = ttl_s, maximo
+        self._datos: dict[tuple[str, Any], tuple[float, Actor | None]] = {}
+        self._candado = threading.Lock()
+
+    def obtener(self, clave: tuple[str, Any]) -> tuple[bool, Actor | None]:
+        registro = self._datos.get(clave)
+        if registro is None or registro[0] < time.monotonic():
+            return False, None
+        return True, registro[1]
+
+    def guardar(self, clave: tuple[str, Any], actor: Actor | None) -> None:
+        with self._candado:
+            if len(self._datos) >= self.maximo:
+                self._datos.clear()
+            self._datos[clave] = (time.monotonic() + self.ttl_s, actor)
+
+    def olvidar(self) -> None:
+        with self._candado:
+            self._datos.clear()
+
+
 async def actor(conn: HTTPConnection, *, permitir_query: bool = False) -> Actor | None:
     """El actor de la petición o None. `permitir_query`: websockets aceptan ?token=…"""
     token = _token_de(conn)
@@ -39,7 +68,13 @@ async def actor(conn: HTTPConnection, *, permitir_query: bool = False) -> Actor 
     uid = None if token else conn.session.get("uid") if "session" in conn.scope else None
     if token is None and uid is None:
         return None
-    return await run_in_threadpool(_resolver, conn.app.state.alm, token, uid)
+    cache: CacheActores = conn.app.state.actores
+    clave = ("t", cuentas.hash_token(token)) if token else ("u", uid)
+    hallado, quien = cache.obtener(clave)
+    if not hallado:
+        quien = await run_in_threadpool(_resolver, conn.app.state.alm, token, uid)
+        cache.guardar(clave, quien)
+    return quien
 
 
 def por_sesion(conn: HTTPConnection) -> bool:
