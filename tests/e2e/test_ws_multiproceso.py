@@ -49,16 +49,24 @@ def crear_app(dsn: str, tabla: str, canal: str) -> Any:
 
     async def replay(centro: str, desde: int) -> list[dict[str, Any]]:
         async with await psycopg.AsyncConnection.connect(dsn) as c:
-            cur = await c.execute(sql.SQL("SELECT datos FROM {} WHERE seq > %s ORDER BY seq")
-                                  .format(eventos), (desde,))
+            cur = await c.execute(
+                sql.SQL("SELECT datos FROM {} WHERE seq > %s ORDER BY seq").format(eventos),
+                (desde,),
+            )
             return [fila[0] for fila in await cur.fetchall()]
 
     async def snapshot(centro: str) -> dict[str, Any]:
         async with await psycopg.AsyncConnection.connect(dsn) as c:
             cur = await c.execute(sql.SQL("SELECT coalesce(max(seq), 0) FROM {}").format(eventos))
             fila = await cur.fetchone()
-        return {"tipo": "snapshot", "seq": fila[0] if fila else 0, "centro": {"slug": centro},
-                "llamados": [], "cola": {}, "ventanillas": []}
+        return {
+            "tipo": "snapshot",
+            "seq": fila[0] if fila else 0,
+            "centro": {"slug": centro},
+            "llamados": [],
+            "cola": {},
+            "ventanillas": [],
+        }
 
     async def llamar(request: Request) -> JSONResponse:
         cuerpo = await request.json()
@@ -67,12 +75,19 @@ def crear_app(dsn: str, tabla: str, canal: str) -> Any:
             cur = await c.execute(sql.SQL("UPDATE {} SET n = n + 1 RETURNING n").format(contador))
             fila = await cur.fetchone()
             assert fila is not None
-            evento = {"seq": fila[0], "tipo": "turno_llamado", "centro": "demo",
-                      "turno": {"folio": cuerpo["folio"], "tramite": "LIC"},
-                      "ventanilla": {"numero": cuerpo["ventanilla"]}, "cola": {"LIC": 0},
-                      "pid": os.getpid()}
-            await c.execute(sql.SQL("INSERT INTO {} VALUES (%s, %s)").format(eventos),
-                            (evento["seq"], json.dumps(evento)))
+            evento = {
+                "seq": fila[0],
+                "tipo": "turno_llamado",
+                "centro": "demo",
+                "turno": {"folio": cuerpo["folio"], "tramite": "LIC"},
+                "ventanilla": {"numero": cuerpo["ventanilla"]},
+                "cola": {"LIC": 0},
+                "pid": os.getpid(),
+            }
+            await c.execute(
+                sql.SQL("INSERT INTO {} VALUES (%s, %s)").format(eventos),
+                (evento["seq"], json.dumps(evento)),
+            )
             consulta, params = notificar_sql(evento, estilo="pyformat", canal=canal)
             await c.execute(consulta, params)
             await c.commit()
@@ -96,8 +111,11 @@ def crear_app(dsn: str, tabla: str, canal: str) -> Any:
         await puente.detener()
 
     return Starlette(
-        routes=[Route("/llamar", llamar, methods=["POST"]), Route("/listo", listo),
-                WebSocketRoute("/ws/pantalla/{centro}", pantalla_ws)],
+        routes=[
+            Route("/llamar", llamar, methods=["POST"]),
+            Route("/listo", listo),
+            WebSocketRoute("/ws/pantalla/{centro}", pantalla_ws),
+        ],
         lifespan=vida,
     )
 
@@ -149,10 +167,25 @@ def test_tres_procesos_treinta_pantallas_cada_llamado_una_vez() -> None:
             s.bind(("127.0.0.1", 0))
             s.listen(128)
             puertos.append(s.getsockname()[1])
-            procesos.append(subprocess.Popen(
-                [sys.executable, __file__, "--fd", str(s.fileno()), "--dsn", dsn,
-                 "--tabla", tabla, "--canal", canal],
-                pass_fds=[s.fileno()], env=entorno, cwd=RAIZ))
+            procesos.append(
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        __file__,
+                        "--fd",
+                        str(s.fileno()),
+                        "--dsn",
+                        dsn,
+                        "--tabla",
+                        tabla,
+                        "--canal",
+                        canal,
+                    ],
+                    pass_fds=[s.fileno()],
+                    env=entorno,
+                    cwd=RAIZ,
+                )
+            )
             s.close()
         limite = time.monotonic() + 20
         for puerto in puertos:
@@ -183,16 +216,21 @@ def test_tres_procesos_treinta_pantallas_cada_llamado_una_vez() -> None:
 
         async def caso() -> None:
             conectadas: list[int] = []
-            tareas = [asyncio.create_task(pantalla(puertos[i % 3], conectadas))
-                      for i in range(n_pantallas)]
+            tareas = [
+                asyncio.create_task(pantalla(puertos[i % 3], conectadas))
+                for i in range(n_pantallas)
+            ]
             async with asyncio.timeout(10):
                 while len(conectadas) < n_pantallas:
                     await asyncio.sleep(0.02)
             async with httpx.AsyncClient(timeout=10) as http:
+
                 async def llamar(i: int) -> int:
                     puerto = random.choice(puertos)
-                    r = await http.post(f"http://127.0.0.1:{puerto}/llamar",
-                                        json={"folio": f"A-{i:03d}", "ventanilla": 1 + i % 5})
+                    r = await http.post(
+                        f"http://127.0.0.1:{puerto}/llamar",
+                        json={"folio": f"A-{i:03d}", "ventanilla": 1 + i % 5},
+                    )
                     r.raise_for_status()
                     return int(r.json()["seq"])
 

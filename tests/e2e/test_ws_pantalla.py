@@ -45,9 +45,16 @@ class Entorno:
                 return
             await websocket.accept()
             filtro, desde = parametros(websocket)
-            motivo = await servir(websocket, self.hub, websocket.path_params["centro"],
-                                  self.almacen.snapshot, self.almacen.replay,
-                                  filtro=filtro, desde=desde, **self.opciones)
+            motivo = await servir(
+                websocket,
+                self.hub,
+                websocket.path_params["centro"],
+                self.almacen.snapshot,
+                self.almacen.replay,
+                filtro=filtro,
+                desde=desde,
+                **self.opciones,
+            )
             self.motivos.append(motivo)
 
         return Starlette(routes=[WebSocketRoute("/ws/pantalla/{centro}", pantalla_ws)])
@@ -103,7 +110,13 @@ def test_snapshot_y_despues_eventos_en_orden(entorno: Entorno) -> None:
             assert [m["seq"] for m in recibidos] == list(range(5, 25))
             assert all(m["tipo"] == "turno_llamado" for m in recibidos)
             assert set(recibidos[0]["turno"]) == {  # el evento pasa tal cual, sin agregados
-                "id", "folio", "tramite", "tramite_nombre", "clase", "estado"}
+                "id",
+                "folio",
+                "tramite",
+                "tramite_nombre",
+                "clase",
+                "estado",
+            }
 
     asyncio.run(caso())
 
@@ -214,7 +227,6 @@ def _cliente_atascado(puerto: int) -> socket.socket:
     return s
 
 
-@pytest.mark.lento
 @pytest.mark.parametrize(
     "entorno", [{"timeout_envio_s": 0.5, "maximo_cola": 10_000}], indirect=True, ids=["t0.5"]
 )

@@ -13,8 +13,13 @@ from pantalla.hub import Hub, Suscripcion
 
 
 def ev(seq: int, tramite: str = "LIC", **extra: Any) -> dict[str, Any]:
-    return {"seq": seq, "tipo": "turno_llamado", "centro": "demo",
-            "turno": {"folio": f"A-{seq:03d}", "tramite": tramite}, **extra}
+    return {
+        "seq": seq,
+        "tipo": "turno_llamado",
+        "centro": "demo",
+        "turno": {"folio": f"A-{seq:03d}", "tramite": tramite},
+        **extra,
+    }
 
 
 async def recibir_n(sus: Suscripcion, n: int, timeout: float = 2.0) -> list[int]:
@@ -146,9 +151,15 @@ def test_filtro_publico_por_tramites() -> None:
     transferido = ev(2, "LIC", destino="PRED", cola={"LIC": 0, "PRED": 3})
     assert filtrar(transferido)["cola"] == {"PRED": 3}  # type: ignore[index]
     assert filtrar({"seq": 3, "tipo": "cierre_dia", "cola": {"LIC": 0}}) == {
-        "seq": 3, "tipo": "cierre_dia", "cola": {}}
-    snap = {"seq": 4, "llamados": [{"tramite": "LIC"}, {"tramite": "PRED"}],
-            "cola": {"LIC": {"esperando": 1}, "PRED": {"esperando": 2}}}
+        "seq": 3,
+        "tipo": "cierre_dia",
+        "cola": {},
+    }
+    snap = {
+        "seq": 4,
+        "llamados": [{"tramite": "LIC"}, {"tramite": "PRED"}],
+        "cola": {"LIC": {"esperando": 1}, "PRED": {"esperando": 2}},
+    }
     recortado = filtrar_snapshot(snap, {"PRED"})
     assert recortado["llamados"] == [{"tramite": "PRED"}]
     assert list(recortado["cola"]) == ["PRED"]

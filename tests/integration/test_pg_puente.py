@@ -48,9 +48,11 @@ class Registro:
 
     async def crear(self) -> None:
         async with await psycopg.AsyncConnection.connect(self.dsn, autocommit=True) as c:
-            await c.execute(sql.SQL(
-                "CREATE TABLE {} (centro text, seq int, datos jsonb, PRIMARY KEY (centro, seq))"
-            ).format(self.tabla))
+            await c.execute(
+                sql.SQL(
+                    "CREATE TABLE {} (centro text, seq int, datos jsonb, PRIMARY KEY (centro, seq))"
+                ).format(self.tabla)
+            )
 
     async def borrar(self) -> None:
         async with await psycopg.AsyncConnection.connect(self.dsn, autocommit=True) as c:
@@ -58,8 +60,10 @@ class Registro:
 
     async def confirmar(self, evento: Evento, rollback: bool = False) -> None:
         async with await psycopg.AsyncConnection.connect(self.dsn) as c:
-            await c.execute(sql.SQL("INSERT INTO {} VALUES (%s, %s, %s)").format(self.tabla),
-                            (evento["centro"], evento["seq"], json.dumps(evento)))
+            await c.execute(
+                sql.SQL("INSERT INTO {} VALUES (%s, %s, %s)").format(self.tabla),
+                (evento["centro"], evento["seq"], json.dumps(evento)),
+            )
             consulta, params = notificar_sql(evento, estilo="pyformat", canal=self.canal)
             await c.execute(consulta, params)
             if rollback:
@@ -70,15 +74,25 @@ class Registro:
     async def replay(self, centro: str, desde: int) -> list[Evento]:
         async with await psycopg.AsyncConnection.connect(self.dsn) as c:
             filas = await c.execute(
-                sql.SQL("SELECT datos FROM {} WHERE centro = %s AND seq > %s ORDER BY seq")
-                .format(self.tabla), (centro, desde))
+                sql.SQL("SELECT datos FROM {} WHERE centro = %s AND seq > %s ORDER BY seq").format(
+                    self.tabla
+                ),
+                (centro, desde),
+            )
             return [fila[0] for fila in await filas.fetchall()]
 
 
 def ev(seq: int, centro: str = "demo", **extra: Any) -> Evento:
-    return {"seq": seq, "tipo": "turno_llamado", "centro": centro, "ts": "2026-11-21T10:00:00-06:00",
-            "turno": {"folio": f"A-{seq:03d}", "tramite": "LIC"},
-            "ventanilla": {"numero": 1, "nombre": "Ventanilla 1"}, "cola": {"LIC": 0}, **extra}
+    return {
+        "seq": seq,
+        "tipo": "turno_llamado",
+        "centro": centro,
+        "ts": "2026-11-21T10:00:00-06:00",
+        "turno": {"folio": f"A-{seq:03d}", "tramite": "LIC"},
+        "ventanilla": {"numero": 1, "nombre": "Ventanilla 1"},
+        "cola": {"LIC": 0},
+        **extra,
+    }
 
 
 @asynccontextmanager

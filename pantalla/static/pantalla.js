@@ -1,0 +1,264 @@
+// Pantalla de sala de espera: muestra llamados y colas, y los anuncia en orden.
+// Solo presentación: el servidor manda snapshot + eventos con seq; aquí no hay reglas de negocio.
+(function () {
+  "use strict";
+
+  const $ = (id) => document.getElementById(id);
+  const datos = document.body.dataset;
+  const cfg = {
+    centro: datos.centro,
+    token: datos.token || "",
+    ws: datos.ws,
+    tramites: datos.tramites || "",
+    plantilla: datos.plantilla || "Turno {letra} {numero}, {ventanilla}",
+    volumen: Math.min(1, Math.max(0, parseFloat(datos.volumen) || 1)),
+    repeticiones: Math.max(1, parseInt(datos.repeticiones, 10) || 1),
+    velocidad: parseFloat(datos.velocidad) || 0.9,
+    rotacionMs: Math.max(3, parseInt(datos.rotacion, 10) || 12) * 1000,
+    zona: datos.zona || undefined,
+    maximo: Math.max(1, parseInt(datos.maximo, 10) || 8),
+    silencioMs: Math.max(5, parseInt(datos.silencio, 10) || 45) * 1000,
+  };
+
+  const ACTIVOS = new Set(["llamado", "en_atencion"]);
+  const LLAMADOS = new Set(["turno_llamado", "turno_rellamado"]);
+  const SALEN = new Set([
+    "turno_finalizado", "turno_ausente", "turno_cancelado", "turno_transferido", "turno_expirado",
+  ]);
+
+  // llamados: activos, el más reciente primero. cola: clave -> {nombre, esperando}.
+  const estado = { seq: null, llamados: [], cola: {}, mensajes: [] };
+
+  // ---------------------------------------------------------------- eventos
+
+  function procesar(msg) {
+    if (msg.tipo === "snapshot") return aplicarSnapshot(msg);
+    if (typeof msg.seq !== "number") return;
+    if (msg.tipo === "latido") {
+      if (estado.seq === null || msg.seq > estado.seq) fijarSeq(msg.seq);
+      return;
+    }
+    if (estado.seq !== null && msg.seq <= estado.seq) return; // ya visto
+    fijarSeq(msg.seq);
+    aplicarEvento(msg);
+  }
+
+  function fijarSeq(seq) {
+    estado.seq = seq;
+    document.body.dataset.seq = String(seq);
+  }
+
+  function aplicarSnapshot(s) {
+    fijarSeq(s.seq);
+    if (s.centro) {
+      if (s.centro.nombre) $("centro-nombre").textContent = s.centro.nombre;
+      if (s.centro.horario_texto !== undefined) $("horario").textContent = s.centro.horario_texto;
+      if (Array.isArray(s.centro.mensajes)) estado.mensajes = s.centro.mensajes.slice();
+    }
+    estado.llamados = (s.llamados || []).filter((l) => ACTIVOS.has(l.estado)).map((l) => ({
+      folio: l.folio, tramite: l.tramite, tramite_nombre: l.tramite_nombre,
+      ventanilla: l.ventanilla || {}, estado: l.estado, seq: l.seq,
+    }));
+    estado.cola = {};
+    for (const [clave, c] of Object.entries(s.cola || {})) {
+      estado.cola[clave] = { nombre: c.nombre || clave, esperando: c.esperando || 0 };
+    }
+    renderizar(false);
+  }
+
+  function aplicarEvento(e) {
+    const t = e.turno;
+    for (const [clave, n] of Object.entries(e.cola || {})) {
+      if (!estado.cola[clave]) estado.cola[clave] = { nombre: clave, esperando: 0 };
+      estado.cola[clave].esperando = n;
+    }
+    if (t && t.tramite_nombre && estado.cola[t.tramite]) {
+      estado.cola[t.tramite].nombre = t.tramite_nombre;
+    }
+    let nuevo = false;
+    if (LLAMADOS.has(e.tipo) && t) {
+      quitar(t.folio);
+      const llamado = {
+        folio: t.folio, tramite: t.tramite, tramite_nombre: t.tramite_nombre,
+        ventanilla: e.ventanilla || {}, estado: "llamado", seq: e.seq,
+      };
+      estado.llamados.unshift(llamado);
+      encolarAnuncio(llamado);
+      nuevo = true;
+    } else if (e.tipo === "turno_iniciado" && t) {
+      const l = estado.llamados.find((x) => x.folio === t.folio);
+      if (l) l.estado = "en_atencion";
+    } else if (SALEN.has(e.tipo) && t) {
+      quitar(t.folio);
+    } else if (e.tipo === "cierre_dia") {
+      estado.llamados = [];
+    }
+    renderizar(nuevo);
+  }
+
+  function quitar(folio) {
+    estado.llamados = estado.llamados.filter((l) => l.folio !== folio);
+  }
+
+  // ---------------------------------------------------------------- dibujo
+
+  function textoVentanilla(v) {
+    return v.nombre || (v.numero !== undefined ? "Ventanilla " + v.numero : "");
+  }
+
+  function renderizar(destacar) {
+    const visibles = estado.llamados.slice(0, cfg.maximo);
+    const actual = $("actual");
+    if (visibles.length) {
+      actual.classList.remove("vacio");
+      $("actual-folio").textContent = visibles[0].folio;
+      $("actual-ventanilla").textContent = textoVentanilla(visibles[0].ventanilla);
+    } else {
+      actual.classList.add("vacio");
+      $("actual-folio").textContent = "—";
+      $("actual-ventanilla").textContent = "En espera de llamados";
+    }
+    if (destacar) destellar(actual);
+
+    const cuerpo = $("recientes");
+    cuerpo.replaceChildren(...visibles.slice(1).map((l) => {
+      const fila = document.createElement("tr");
+      fila.className = l.estado;
+      fila.dataset.folio = l.folio;
+      for (const [clase, texto] of [["folio", l.folio], ["ventanilla", textoVentanilla(l.ventanilla)]]) {
+        const celda = document.createElement("td");
+        celda.className = clase;
+        celda.textContent = texto;
+        fila.appendChild(celda);
+      }
+      return fila;
+    }));
+
+    // Filas que no caben completas se ocultan: media fila cortada confunde a la distancia.
+    const limite = cuerpo.closest(".tabla-recientes").getBoundingClientRect().bottom;
+    for (const fila of Array.from(cuerpo.rows)) {
+      fila.hidden = fila.getBoundingClientRect().bottom > limite + 1;
+    }
+
+    $("cola").replaceChildren(...Object.entries(estado.cola).map(([clave, c]) => {
+      const li = document.createElement("li");
+      li.dataset.tramite = clave;
+      const nombre = document.createElement("span");
+      nombre.className = "nombre";
+      nombre.textContent = c.nombre;
+      const cuantos = document.createElement("span");
+      cuantos.className = "cuantos";
+      cuantos.textContent = String(c.esperando);
+      li.append(nombre, cuantos);
+      return li;
+    }));
+  }
+
+  function destellar(el) {
+    el.classList.remove("destello");
+    void el.offsetWidth; // reinicia la animación
+    el.classList.add("destello");
+  }
+
+  // ---------------------------------------------------------------- anuncios
+
+  function destellarFolio(folio) {
+    if ($("actual-folio").textContent === folio) return destellar($("actual"));
+    const fila = $("recientes").querySelector(`tr[data-folio="${CSS.escape(folio)}"]`);
+    if (fila) destellar(fila);
+  }
+
+  const anunciador = window.TurnosAnuncios.crear(cfg, {
+    // Si ya lo atendieron (o lo cerraron) mientras esperaba su turno de voz, se omite.
+    sigueActivo: (folio) => estado.llamados.some((x) => x.folio === folio),
+    destellar: destellarFolio,
+    textoVentanilla: textoVentanilla,
+    avisoSonido: (mostrar) => { $("activar-sonido").hidden = !mostrar; },
+  });
+  const encolarAnuncio = anunciador.encolar;
+  $("activar-sonido").addEventListener("click", anunciador.activarSonido);
+
+  // ---------------------------------------------------------------- conexión
+
+  let socket = null;
+  let espera = 1000;
+  let vigilante = null;
+  let avisoCaida = null;
+
+  function urlSocket() {
+    const protocolo = location.protocol === "https:" ? "wss:" : "ws:";
+    const q = new URLSearchParams();
+    if (cfg.token) q.set("token", cfg.token);
+    if (cfg.tramites) q.set("tramites", cfg.tramites);
+    if (estado.seq !== null) q.set("desde", String(estado.seq));
+    return `${protocolo}//${location.host}${cfg.ws}?${q}`;
+  }
+
+  function conectar() {
+    socket = new WebSocket(urlSocket());
+    socket.onopen = () => {
+      espera = 1000;
+      clearTimeout(avisoCaida);
+      $("sin-conexion").hidden = true;
+      document.body.dataset.conectado = "si";
+    };
+    socket.onmessage = (m) => {
+      vigilar();
+      let msg;
+      try { msg = JSON.parse(m.data); } catch (_e) { return; }
+      procesar(msg);
+    };
+    socket.onclose = () => {
+      document.body.dataset.conectado = "no";
+      clearTimeout(vigilante);
+      // El aviso espera un poco: una reconexión rápida no debe parpadear en la sala.
+      if (!avisoCaida) avisoCaida = setTimeout(() => { $("sin-conexion").hidden = false; }, 5000);
+      setTimeout(conectar, espera * (0.8 + Math.random() * 0.4));
+      espera = Math.min(espera * 2, 30000);
+      socket = null;
+    };
+    socket.onerror = () => { if (socket) socket.close(); };
+    vigilar();
+  }
+
+  // Sin mensajes ni latidos por mucho tiempo: la conexión está muerta aunque no lo parezca.
+  function vigilar() {
+    clearTimeout(vigilante);
+    vigilante = setTimeout(() => { if (socket) socket.close(); }, cfg.silencioMs);
+  }
+
+  // ---------------------------------------------------------------- reloj y mensajes
+
+  function formato(opciones) {
+    try { return new Intl.DateTimeFormat("es-MX", { ...opciones, timeZone: cfg.zona }); }
+    catch (_e) { return new Intl.DateTimeFormat("es-MX", opciones); }
+  }
+  const fmtHora = formato({ hour: "2-digit", minute: "2-digit", hour12: false });
+  const fmtFecha = formato({ weekday: "long", day: "numeric", month: "long" });
+
+  function reloj() {
+    const ahora = new Date();
+    $("hora").textContent = fmtHora.format(ahora);
+    $("fecha").textContent = fmtFecha.format(ahora);
+  }
+
+  let indiceMensaje = 0;
+  function rotarMensaje() {
+    const el = $("mensaje");
+    if (!estado.mensajes.length) { el.textContent = ""; return; }
+    el.classList.add("oculto");
+    setTimeout(() => {
+      el.textContent = estado.mensajes[indiceMensaje % estado.mensajes.length];
+      el.classList.remove("oculto");
+      indiceMensaje += 1;
+    }, 600);
+  }
+
+  window.addEventListener("resize", () => renderizar(false));
+  estado.mensajes = Array.from($("mensajes").children).map((li) => li.textContent.trim());
+  reloj();
+  setInterval(reloj, 1000);
+  rotarMensaje();
+  setInterval(rotarMensaje, cfg.rotacionMs);
+  conectar();
+})();
