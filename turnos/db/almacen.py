@@ -11,23 +11,24 @@ import json
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, text
 
+from pantalla.pg_puente import notificar_sql
 from turnos.dominio.cadena import calcular_hash
-
-CANAL_PG = "turnos_eventos"
 
 _AVANZAR = text("UPDATE cadena SET seq = seq + 1 WHERE centro_id = :c RETURNING seq, hash")
 _INICIAR = text("INSERT INTO cadena (centro_id, seq, hash) VALUES (:c, 1, :h)")
 _PUNTA = text("UPDATE cadena SET hash = :h WHERE centro_id = :c")
 _INSERTAR = text(
     "INSERT INTO evento (centro_id, seq, ts_ms, tipo, turno_id, ventanilla_id, usuario_id,"
-    " dispositivo_id, datos, hash_previo, hash) VALUES (:centro_id, :seq, :ts_ms, :tipo,"
-    " :turno_id, :ventanilla_id, :usuario_id, :dispositivo_id, :datos, :hash_previo, :hash)"
+    " dispositivo_id, datos, publico, hash_previo, hash) VALUES (:centro_id, :seq, :ts_ms, :tipo,"
+    " :turno_id, :ventanilla_id, :usuario_id, :dispositivo_id, :datos, :publico, :hash_previo,"
+    " :hash)"
 )
-_NOTIFY = text("SELECT pg_notify(:canal, :payload)")
+_SLUG = text("SELECT slug FROM centro WHERE id = :c")
 
 GENESIS = "0" * 64
 
@@ -44,16 +45,23 @@ def campos_sellados(fila: dict[str, Any]) -> dict[str, Any]:
         "usuario_id": fila["usuario_id"],
         "dispositivo_id": fila["dispositivo_id"],
         "datos": json.loads(fila["datos"]),
+        "publico": json.loads(fila["publico"]),
     }
 
 
 class Tx:
     """La transacción en curso: conexión y bitácora."""
 
-    def __init__(self, conn: Connection, es_pg: bool) -> None:
+    def __init__(self, conn: Connection, es_pg: bool, slugs: dict[int, str]) -> None:
         self.conn = conn
         self.es_pg = es_pg
         self.publicos: list[dict[str, Any]] = []
+        self._slugs = slugs
+
+    def _slug(self, centro_id: int) -> str:
+        if centro_id not in self._slugs:  # el slug de un centro no cambia: basta leerlo una vez
+            self._slugs[centro_id] = self.conn.execute(_SLUG, {"c": centro_id}).scalar_one()
+        return self._slugs[centro_id]
 
     def ejecutar(self, sql: Any, params: dict[str, Any] | None = None) -> Any:
         return self.conn.execute(sql, params or {})
@@ -71,7 +79,11 @@ class Tx:
         datos: dict[str, Any] | None = None,
         publico: dict[str, Any] | None = None,
     ) -> int:
-        """Agrega un evento sellado; devuelve su seq. `publico` va a pantallas tras el commit."""
+        """Agrega un evento sellado; devuelve su seq.
+
+        Todo evento tiene forma pública (al menos seq, tipo, ts y centro; `publico` agrega el
+        resto): así los seq que reciben las pantallas son contiguos y el replay es exacto.
+        """
         fila = self.conn.execute(_AVANZAR, {"c": centro_id}).first()
         if fila is None:
             self.conn.execute(_INICIAR, {"c": centro_id, "h": GENESIS})
@@ -89,16 +101,22 @@ class Tx:
             "dispositivo_id": dispositivo_id,
             "datos": json.dumps(datos or {}, sort_keys=True, ensure_ascii=False),
         }
+        forma_publica = {
+            "seq": seq,
+            "tipo": tipo,
+            "ts": datetime.fromtimestamp(ts_ms / 1000, UTC).isoformat(timespec="seconds"),
+            "centro": self._slug(centro_id),
+            **(publico or {}),
+        }
+        registro["publico"] = json.dumps(forma_publica, ensure_ascii=False, separators=(",", ":"))
         registro["hash_previo"] = previo
         registro["hash"] = calcular_hash(previo, campos_sellados(registro))
         self.conn.execute(_INSERTAR, registro)
         self.conn.execute(_PUNTA, {"c": centro_id, "h": registro["hash"]})
-        if publico is not None:
-            publico = {"seq": seq, "tipo": tipo, **publico}
-            self.publicos.append(publico)
-            if self.es_pg:
-                payload = json.dumps(publico, ensure_ascii=False, separators=(",", ":"))
-                self.conn.execute(_NOTIFY, {"canal": CANAL_PG, "payload": payload})
+        self.publicos.append(forma_publica)
+        if self.es_pg:  # se entrega al confirmar; si se revierte, nadie se entera
+            sql, params = notificar_sql(forma_publica)
+            self.conn.execute(text(sql), params)
         return seq
 
 
@@ -115,6 +133,7 @@ class Almacen:
         # anterior confirma; el busy_timeout de SQLite, en cambio, duerme a intervalos de hasta
         # 100 ms. (Otro proceso, como la CLI, sigue esperando con busy_timeout.)
         self._escritura = threading.Lock() if not self.es_pg else None
+        self._slugs: dict[int, str] = {}
 
     @contextmanager
     def transaccion(self) -> Iterator[Tx]:
@@ -122,7 +141,7 @@ class Almacen:
             self._escritura.acquire()
         try:
             with self.motor.begin() as conn:
-                tx = Tx(conn, self.es_pg)
+                tx = Tx(conn, self.es_pg, self._slugs)
                 yield tx
         finally:
             if self._escritura is not None:

@@ -136,6 +136,9 @@ class Evento(SQLModel, table=True):
     usuario_id: int | None = None
     dispositivo_id: int | None = None
     datos: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+    # Forma pública del evento (sin datos personales) tal como se envió a pantallas: el replay
+    # de un cliente que se reconecta la lee de aquí.
+    publico: str = Field(default="{}", sa_column=Column(Text, nullable=False))
     hash_previo: str = Field(max_length=64)
     hash: str = Field(max_length=64)
 

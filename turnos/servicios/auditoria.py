@@ -19,7 +19,7 @@ def _eventos(conn: Connection, centro_id: int) -> Iterator[EventoSellado]:
         filas = conn.execute(
             text(
                 "SELECT centro_id, seq, ts_ms, tipo, turno_id, ventanilla_id, usuario_id,"
-                " dispositivo_id, datos, hash_previo, hash FROM evento WHERE centro_id = :c"
+                " dispositivo_id, datos, publico, hash_previo, hash FROM evento WHERE centro_id = :c"
                 " AND seq > :s ORDER BY seq LIMIT :n"
             ),
             {"c": centro_id, "s": ultimo, "n": _LOTE},

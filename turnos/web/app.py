@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import logging
 import secrets
 from collections.abc import AsyncIterator, Callable
@@ -23,7 +25,7 @@ from turnos import tiempo
 from turnos.db.almacen import Almacen
 from turnos.db.motor import crear_motor
 from turnos.settings import Settings
-from turnos.web import admin, api, personal
+from turnos.web import admin, api, personal, tiempo_real
 from turnos.web.auth import CacheActores
 from turnos.web.errores import MANEJADORES
 
@@ -81,6 +83,19 @@ def plantillas() -> Jinja2Templates:
     return Jinja2Templates(env=entorno)
 
 
+PAQUETES = ("kiosco", "metricas")
+
+
+def _extensiones() -> list[Any]:
+    """Módulos `web` y `servicio` de kiosco/ y metricas/: aportan RUTAS e iniciar/detener."""
+    modulos = []
+    for paquete in PAQUETES:
+        for nombre in (f"{paquete}.web", f"{paquete}.servicio"):
+            if importlib.util.find_spec(nombre) is not None:
+                modulos.append(importlib.import_module(nombre))
+    return modulos
+
+
 def crear_app(
     settings: Settings | None = None, *, reloj: Callable[[], Any] = tiempo.ahora
 ) -> Starlette:
@@ -89,13 +104,25 @@ def crear_app(
     alm = Almacen(motor)
     secreto = settings.secreto or obtener_secreto(motor)
 
+    extensiones = _extensiones()
+
     @asynccontextmanager
     async def ciclo(app: Starlette) -> AsyncIterator[None]:
-        yield
-        motor.dispose()
+        await tiempo_real.iniciar(app)
+        for ext in extensiones:
+            if hasattr(ext, "iniciar"):
+                await ext.iniciar(app)
+        try:
+            yield
+        finally:
+            for ext in reversed(extensiones):
+                if hasattr(ext, "detener"):
+                    await ext.detener(app)
+            await tiempo_real.detener(app)
+            motor.dispose()
 
     estaticos = [Mount("/static", StaticFiles(directory=RAIZ / "static"), name="static")]
-    for paquete in ("kiosco", "pantalla", "metricas"):
+    for paquete in PAQUETES:  # pantalla/ monta los suyos en tiempo_real.RUTAS
         carpeta = RAIZ.parent / paquete / "static"
         if carpeta.is_dir():
             estaticos.append(
@@ -104,7 +131,14 @@ def crear_app(
                 )
             )
     app = Starlette(
-        routes=[*api.RUTAS, *personal.RUTAS, *admin.RUTAS, *estaticos[::-1]],
+        routes=[
+            *api.RUTAS,
+            *personal.RUTAS,
+            *admin.RUTAS,
+            *tiempo_real.RUTAS,
+            *[r for ext in extensiones for r in getattr(ext, "RUTAS", [])],
+            *estaticos[::-1],
+        ],
         middleware=[
             Middleware(CabecerasSeguras),
             Middleware(

@@ -89,6 +89,7 @@ def upgrade() -> None:
         sa.Column("usuario_id", sa.Integer(), nullable=True),
         sa.Column("dispositivo_id", sa.Integer(), nullable=True),
         sa.Column("datos", sa.Text(), nullable=False),
+        sa.Column("publico", sa.Text(), nullable=False),
         sa.Column("hash_previo", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("hash", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.ForeignKeyConstraint(
