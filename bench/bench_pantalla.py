@@ -89,12 +89,13 @@ class _Pantalla(asyncio.Protocol):
     Sin una tarea por mensaje: así el proceso de clientes mide al servidor y no a sí mismo.
     """
 
-    def __init__(self, url: str, al_llegar: Any) -> None:
+    def __init__(self, url: str, al_llegar: Any, medible: Any = lambda m: "_t" in m) -> None:
         from websockets.client import ClientProtocol
         from websockets.uri import parse_uri
 
         self.ws = ClientProtocol(parse_uri(url), max_size=None)
         self.al_llegar = al_llegar
+        self.medible = medible
         self.lista: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self.transporte: asyncio.Transport | None = None
 
@@ -113,7 +114,7 @@ class _Pantalla(asyncio.Protocol):
                 msg = json.loads(evento.data)
                 if msg.get("tipo") == "snapshot" and not self.lista.done():
                     self.lista.set_result(None)
-                elif "_t" in msg:
+                elif self.medible(msg):
                     self.al_llegar(msg, ahora)
         pendiente = self.ws.data_to_send()  # pongs y cierres
         if pendiente and self.transporte is not None:

@@ -46,3 +46,15 @@ def test_login_abrir_llamar_finalizar(pagina, vivo):
     assert pagina.get_by_text("Sin turno en atención.").is_visible()
     publico = httpx.get(f"{s.url}/api/v1/turnos/{r.json()['token']}").json()
     assert publico["estado"] == "atendido"
+    # la cola se actualiza sola (websocket) cuando el kiosco emite, sin recargar
+    pagina.wait_for_selector("#cola[data-envivo=si]")
+    celda = pagina.locator('#cola tr[data-clave="B"] td.num')
+    assert celda.inner_text() == "0"
+    httpx.post(
+        f"{s.url}/api/v1/centros/prueba/turnos",
+        json={"tramite": "B"},
+        headers={"Authorization": f"Bearer {centro.kiosco_token}"},
+    )
+    from playwright.sync_api import expect
+
+    expect(celda).to_have_text("1", timeout=10_000)

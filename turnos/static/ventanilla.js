@@ -27,3 +27,34 @@
     setInterval(pintar, 1000);
   }
 })();
+
+// Personas en espera en vivo: el mismo websocket de las pantallas (con la cookie de sesión).
+// Solo pinta los números que manda el servidor; se reconecta con espera creciente.
+(function () {
+  "use strict";
+  var tabla = document.getElementById("cola");
+  if (!tabla || !window.WebSocket) return;
+  var espera = 1000;
+  var pintar = function (cola) {
+    Object.keys(cola || {}).forEach(function (clave) {
+      var fila = tabla.querySelector('tr[data-clave="' + clave + '"] td.num');
+      var valor = cola[clave];
+      if (fila) fila.textContent = typeof valor === "object" ? valor.esperando : valor;
+    });
+  };
+  var conectar = function () {
+    var proto = location.protocol === "https:" ? "wss://" : "ws://";
+    var ws = new WebSocket(proto + location.host + "/ws/pantalla/" + encodeURIComponent(tabla.dataset.centro));
+    ws.onopen = function () { espera = 1000; tabla.dataset.envivo = "si"; };
+    ws.onmessage = function (m) {
+      var datos = JSON.parse(m.data);
+      if (datos.cola) pintar(datos.cola);
+    };
+    ws.onclose = function () {
+      tabla.dataset.envivo = "no";
+      setTimeout(conectar, espera);
+      espera = Math.min(espera * 2, 30000);
+    };
+  };
+  conectar();
+})();
