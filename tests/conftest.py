@@ -152,3 +152,22 @@ def centro(alm: Almacen) -> Centro:
 
 def minutos(n: float) -> datetime:
     return AHORA + timedelta(minutes=n)
+
+
+def verificar_espera(alm: Almacen) -> None:
+    """La cuenta mantenida en `espera` coincide con contar la cola de verdad."""
+    with alm.lectura() as c:
+        reales = dict(
+            ((cid, tid), n)
+            for cid, tid, n in c.execute(
+                text(
+                    "SELECT centro_id, tramite_id, count(*) FROM turno WHERE estado = 'en_espera' GROUP BY centro_id, tramite_id"
+                )
+            )
+        )
+        cuenta = {
+            (cid, tid): n
+            for cid, tid, n in c.execute(text("SELECT centro_id, tramite_id, n FROM espera"))
+            if n
+        }
+    assert cuenta == reales

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import text
 
-from tests.conftest import AHORA, sembrar_centro
+from tests.conftest import AHORA, sembrar_centro, verificar_espera
 from turnos.dominio.estados import Accion
 from turnos.errores import Conflicto
 from turnos.servicios import atencion, emision, ventanillas
@@ -109,3 +109,4 @@ def test_folios_unicos_y_cada_turno_llamado_una_vez(alm):
     assert estados == {"atendido": total}
     assert sum(atendidos.values()) == total and set(atendidos.values()) == {1}
     assert auditar(alm, "prueba")[1] is None
+    verificar_espera(alm)

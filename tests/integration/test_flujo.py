@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from tests.conftest import AHORA, minutos
+from tests.conftest import AHORA, minutos, verificar_espera
 from turnos.dominio.estados import Accion
 from turnos.errores import (
     Conflicto,
@@ -57,6 +57,7 @@ def test_ciclo_completo_y_transferencia(alm, centro):
     )  # finalizar sin iniciar: la atención empieza al llamar
     total, falla = auditar(alm, "prueba")
     assert falla is None and total >= 8
+    verificar_espera(alm)
 
 
 def test_prioridad_preferente_y_fuera_de_orden(alm, centro):
@@ -84,6 +85,7 @@ def test_prioridad_preferente_y_fuera_de_orden(alm, centro):
     assert atencion.llamar(alm, "prueba", 1, v1, minutos(7))["folio"] == g["folio"]
     atencion.actuar(alm, "prueba", 1, Accion.FINALIZAR, v1, minutos(8))
     assert atencion.llamar(alm, "prueba", 1, v1, minutos(9)) is None
+    verificar_espera(alm)
 
 
 def test_errores_claros(alm, centro):
@@ -153,6 +155,7 @@ def test_cancelar_por_token_y_cierre_del_dia(alm, centro):
         estados = sorted(e for (e,) in c.execute(text("SELECT estado FROM turno")))
     assert estados == ["cancelado", "expirado", "expirado"]  # nada se borra
     assert emision.estado_publico(alm, b["token"])["estado"] in ("expirado", "en_espera", "llamado")
+    verificar_espera(alm)
 
 
 def test_eventos_sin_datos_personales(alm, centro):

@@ -80,6 +80,15 @@ class Contador(SQLModel, table=True):
     n: int = 0
 
 
+class Espera(SQLModel, table=True):
+    """Personas en espera por (centro, trámite), mantenida en la misma transacción que cambia la
+    cola: contar la cola en cada emisión costaría O(cola). Una prueba la compara con count(*)."""
+
+    centro_id: int = Field(foreign_key="centro.id", primary_key=True)
+    tramite_id: int = Field(foreign_key="tramite.id", primary_key=True)
+    n: int = 0
+
+
 class Turno(SQLModel, table=True):
     """Un tramo de un turno. Transferir cierra el tramo y abre otro con el mismo folio y token."""
 

@@ -224,6 +224,7 @@ def llamar(
             raise Conflicto("Otro turno se llamó al mismo tiempo; intente de nuevo.")
         tx.ejecutar(text("UPDATE ventanilla SET estado = 'atendiendo' WHERE id = :v"), {"v": v.id})
         t = tx.ejecutar(_TURNO, {"id": turno_id}).one()
+        consultas.ajustar_espera(tx.conn, c.id, t.tramite_id, -1)
         datos = {"fuera_de_orden": True, "motivo": motivo} if folio else {}
         _publicar(
             tx,
@@ -316,6 +317,7 @@ def actuar(
 
 def _nuevo_tramo(tx: Tx, t: Any, tramite_id: int, ms: int) -> None:
     """Mismo folio y token; la espera del nuevo tramo empieza al transferir."""
+    consultas.ajustar_espera(tx.conn, t.centro_id, tramite_id, +1)
     tx.ejecutar(
         text(
             "INSERT INTO turno (centro_id, raiz_id, tramo, folio, dia, token, tramite_id, clase,"

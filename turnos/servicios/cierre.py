@@ -48,6 +48,7 @@ def cerrar_dia(
                     c, ms, turno=turno_evento(t, t.tramite_clave, t.tramite_nombre, "expirado")
                 ),
             )
+        tx.ejecutar(text("UPDATE espera SET n = 0 WHERE centro_id = :c"), {"c": c.id})
         cerradas = tx.ejecutar(
             text(
                 "UPDATE ventanilla SET estado = 'cerrada', usuario_id = NULL, motivo_pausa = ''"

@@ -81,26 +81,32 @@ def ventanilla(conn: Connection, centro_id: int, numero: int, *, bloquear: bool 
 
 
 _COLA = text(
-    "SELECT tr.clave, count(*) FROM turno t JOIN tramite tr ON tr.id = t.tramite_id"
-    " WHERE t.centro_id = :c AND t.estado = 'en_espera' GROUP BY tr.clave"
+    "SELECT tr.clave, e.n FROM espera e JOIN tramite tr ON tr.id = e.tramite_id"
+    " WHERE e.centro_id = :c AND e.n > 0"
 )
 
 
 def cola(conn: Connection, centro_id: int) -> dict[str, int]:
-    """Turnos en espera por clave de trámite."""
+    """Turnos en espera por clave de trámite (solo los que tienen alguien)."""
     return {clave: n for clave, n in conn.execute(_COLA, {"c": centro_id})}
 
 
-_COLA_TRAMITE = text(
-    "SELECT count(*) FROM turno WHERE centro_id = :c AND estado = 'en_espera' AND tramite_id = :t"
+_COLA_TRAMITE = text("SELECT n FROM espera WHERE centro_id = :c AND tramite_id = :t")
+_AJUSTAR = text(
+    "INSERT INTO espera (centro_id, tramite_id, n) VALUES (:c, :t, :d)"
+    " ON CONFLICT (centro_id, tramite_id) DO UPDATE SET n = espera.n + :d"
 )
 
 
+def ajustar_espera(conn: Connection, centro_id: int, tramite_id: int, delta: int) -> None:
+    """Lleva la cuenta de la cola; se llama en la misma transacción que cambia el estado."""
+    conn.execute(_AJUSTAR, {"c": centro_id, "t": tramite_id, "d": delta})
+
+
 def cola_de(conn: Connection, centro_id: int, tramites: dict[int, str]) -> dict[str, int]:
-    """Espera de solo los trámites que cambiaron ({id: clave}): los eventos llevan diferencias,
-    y contar un trámite por su índice no crece con la cola de los demás."""
+    """Espera de solo los trámites que cambiaron ({id: clave}): los eventos llevan diferencias."""
     return {
-        clave: int(conn.execute(_COLA_TRAMITE, {"c": centro_id, "t": tid}).scalar_one())
+        clave: int(conn.execute(_COLA_TRAMITE, {"c": centro_id, "t": tid}).scalar() or 0)
         for tid, clave in tramites.items()
     }
 

@@ -83,6 +83,7 @@ def emitir(
                 "contacto": contacto[:200],
             },
         ).scalar_one()
+        consultas.ajustar_espera(tx.conn, c.id, tr.id, +1)
         cola = consultas.cola_de(tx.conn, c.id, {tr.id: tr.clave})
         delante = cola[tr.clave] - 1  # el recién emitido es el último de su trámite
         publico_turno = {
@@ -182,6 +183,8 @@ def cancelar(alm: Almacen, token: str, ahora: datetime, motivo: str = "") -> dic
         )
         if cambio.rowcount != 1:
             raise Conflicto("El turno cambió mientras se cancelaba; intente de nuevo.")
+        if t.estado == EstadoTurno.EN_ESPERA:
+            consultas.ajustar_espera(tx.conn, t.centro_id, t.tramite_id, -1)
         if t.ventanilla_id is not None and t.estado == EstadoTurno.LLAMADO:
             tx.ejecutar(
                 text(

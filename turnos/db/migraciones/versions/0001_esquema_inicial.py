@@ -196,6 +196,15 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_ventanilla_centro_id"), ["centro_id"], unique=False)
 
     op.create_table(
+        "espera",
+        sa.Column("centro_id", sa.Integer(), nullable=False),
+        sa.Column("tramite_id", sa.Integer(), nullable=False),
+        sa.Column("n", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["centro_id"], ["centro.id"]),
+        sa.ForeignKeyConstraint(["tramite_id"], ["tramite.id"]),
+        sa.PrimaryKeyConstraint("centro_id", "tramite_id"),
+    )
+    op.create_table(
         "turno",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("centro_id", sa.Integer(), nullable=False),
@@ -291,6 +300,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_turno_cola")
 
     op.drop_table("turno")
+    op.drop_table("espera")
     with op.batch_alter_table("ventanilla", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_ventanilla_centro_id"))
 
