@@ -90,6 +90,8 @@ def _extensiones() -> list[Any]:
     """Módulos `web` y `servicio` de kiosco/ y metricas/: aportan RUTAS e iniciar/detener."""
     modulos = []
     for paquete in PAQUETES:
+        if importlib.util.find_spec(paquete) is None:
+            continue
         for nombre in (f"{paquete}.web", f"{paquete}.servicio"):
             if importlib.util.find_spec(nombre) is not None:
                 modulos.append(importlib.import_module(nombre))
