@@ -191,12 +191,18 @@ def cmd_dispositivos_crear(args: argparse.Namespace) -> int:
 
 
 def cmd_auditar(args: argparse.Namespace) -> int:
-    from turnos.servicios.auditoria import auditar
+    from turnos.servicios.auditoria import auditar, fuera_de_orden
 
     _, alm = _almacen(args)
     total, falla = auditar(alm, args.centro)
     if falla is None:
         print(f"Bitácora de «{args.centro}» íntegra: {total} eventos verificados.")
+        llamadas = fuera_de_orden(alm, args.centro)
+        print(f"Llamadas fuera de orden: {len(llamadas)}")
+        for x in llamadas:
+            print(
+                f"  {x['ts']}  {x['folio']}  ventanilla {x['ventanilla']}  usuario {x['usuario_id']}  motivo: {x['motivo']}"
+            )
         return 0
     print(f"ALTERACIÓN DETECTADA en «{args.centro}», evento {falla.seq}: {falla.motivo}.")
     return 1

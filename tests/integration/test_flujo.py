@@ -81,6 +81,11 @@ def test_prioridad_preferente_y_fuera_de_orden(alm, centro):
             text("SELECT datos FROM evento WHERE tipo = 'turno_llamado' ORDER BY seq DESC LIMIT 1")
         ).scalar()
     assert "documento listo" in datos and "fuera_de_orden" in datos
+    from turnos.servicios.auditoria import fuera_de_orden
+
+    [registro] = fuera_de_orden(alm, "prueba")
+    assert registro["folio"] == g2["folio"] and registro["motivo"] == "documento listo"
+    assert registro["usuario_id"] == v1.id and registro["ventanilla"] == 1
     atencion.actuar(alm, "prueba", 1, Accion.FINALIZAR, v1, minutos(6))
     assert atencion.llamar(alm, "prueba", 1, v1, minutos(7))["folio"] == g["folio"]
     atencion.actuar(alm, "prueba", 1, Accion.FINALIZAR, v1, minutos(8))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 from sqlalchemy import Connection, text
@@ -9,6 +10,7 @@ from sqlalchemy import Connection, text
 from turnos.db.almacen import Almacen, campos_sellados
 from turnos.dominio.cadena import EventoSellado, Falla, verificar
 from turnos.servicios import consultas
+from turnos.tiempo import iso
 
 _LOTE = 5000
 
@@ -30,6 +32,34 @@ def _eventos(conn: Connection, centro_id: int) -> Iterator[EventoSellado]:
             m = dict(f._mapping)
             yield EventoSellado(f.seq, campos_sellados(m), f.hash_previo, f.hash)
         ultimo = filas[-1].seq
+
+
+def fuera_de_orden(alm: Almacen, centro_slug: str, limite: int = 500) -> list[dict[str, object]]:
+    """Llamadas fuera de orden con su motivo (medida anticorrupción: quedan a la vista)."""
+    with alm.lectura() as conn:
+        c = consultas.centro(conn, centro_slug)
+        filas = conn.execute(
+            text(
+                "SELECT seq, ts_ms, usuario_id, datos FROM evento WHERE centro_id = :c"
+                " AND tipo = 'turno_llamado' AND datos LIKE '%fuera_de_orden%' ORDER BY seq DESC LIMIT :n"
+            ),
+            {"c": c.id, "n": limite},
+        ).all()
+    resultado = []
+    for f in filas:
+        d = json.loads(f.datos)
+        if d.get("fuera_de_orden"):
+            resultado.append(
+                {
+                    "seq": f.seq,
+                    "ts": iso(f.ts_ms, c.zona),
+                    "folio": d.get("folio"),
+                    "ventanilla": d.get("ventanilla"),
+                    "usuario_id": f.usuario_id,
+                    "motivo": d.get("motivo"),
+                }
+            )
+    return resultado
 
 
 def auditar(alm: Almacen, centro_slug: str) -> tuple[int, Falla | None]:

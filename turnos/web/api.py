@@ -286,6 +286,9 @@ async def auditar(request: Request) -> Response:
             "eventos": total,
             "integra": falla is None,
             "falla": None if falla is None else {"seq": falla.seq, "motivo": falla.motivo},
+            "fuera_de_orden": auditoria.fuera_de_orden(
+                request.app.state.alm, request.path_params["centro"]
+            ),
         }
 
     return JSONResponse(await run_in_threadpool(revisar))
