@@ -171,3 +171,13 @@ def verificar_espera(alm: Almacen) -> None:
             if n
         }
     assert cuenta == reales
+
+
+def pg_dsn() -> str:
+    """La URL de prueba en la forma de psycopg (sin `+psycopg`), u omitir/fallar como pg_base."""
+    from turnos.web.tiempo_real import dsn_psycopg
+
+    motivo = _pg_disponible()
+    if motivo:
+        omitir(motivo)
+    return dsn_psycopg(PG_URL)

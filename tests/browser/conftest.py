@@ -20,7 +20,7 @@ ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def navegador():
     if not os.path.exists(CHROMIUM):
         omitir(f"no hay Chromium en {CHROMIUM} (apt-get install chromium; .ci/run lo instala)")

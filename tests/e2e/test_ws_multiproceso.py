@@ -27,6 +27,8 @@ import psycopg
 import pytest
 from psycopg import sql
 
+from tests.conftest import pg_dsn
+
 RAIZ = Path(__file__).resolve().parents[2]
 
 
@@ -136,14 +138,7 @@ def main() -> None:
 
 
 def _dsn() -> str:
-    dsn = os.environ.get("TURNOS_TEST_PG_URL")
-    if not dsn:
-        pytest.skip("TURNOS_TEST_PG_URL no está definida: se omiten las pruebas con PostgreSQL")
-    try:
-        psycopg.connect(dsn, connect_timeout=3).close()
-    except psycopg.OperationalError as exc:
-        pytest.skip(f"PostgreSQL no responde en TURNOS_TEST_PG_URL: {exc}")
-    return dsn
+    return pg_dsn()
 
 
 @pytest.mark.postgres

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -20,6 +19,7 @@ from psycopg import sql
 
 from pantalla.hub import Hub, Suscripcion
 from pantalla.pg_puente import MAXIMO_CARGA, PuentePostgres, carga, notificar_sql
+from tests.conftest import pg_dsn
 
 pytestmark = pytest.mark.postgres
 
@@ -27,14 +27,7 @@ Evento = dict[str, Any]
 
 
 def _dsn() -> str:
-    dsn = os.environ.get("TURNOS_TEST_PG_URL")
-    if not dsn:
-        pytest.skip("TURNOS_TEST_PG_URL no está definida: se omiten las pruebas con PostgreSQL")
-    try:
-        psycopg.connect(dsn, connect_timeout=3).close()
-    except psycopg.OperationalError as exc:
-        pytest.skip(f"PostgreSQL no responde en TURNOS_TEST_PG_URL: {exc}")
-    return dsn
+    return pg_dsn()
 
 
 class Registro:

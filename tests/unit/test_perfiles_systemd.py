@@ -38,10 +38,10 @@ def test_comandos() -> None:
     assert leer("turnos.service")["Service"]["ExecStart"].endswith("turnos serve")
     agente = leer("turnos-kiosco-agente.service")["Service"]
     assert agente["EnvironmentFile"] == "/etc/turnos/agente.env"
-    assert (
-        "turnos kiosco-agente --servidor ${TURNOS_SERVIDOR} --token ${TURNOS_TOKEN}"
-        in (agente["ExecStart"])
-    )
+    assert "turnos kiosco-agente --servidor ${TURNOS_SERVIDOR}" in agente["ExecStart"]
+    # el token llega por el entorno (TURNOS_TOKEN del EnvironmentFile), no en la línea de
+    # comandos, donde `ps` lo mostraría a cualquier usuario del kiosco
+    assert "--token" not in agente["ExecStart"]
     navegador = leer("turnos-navegador@.service")["Service"]
     assert navegador["EnvironmentFile"] == "/etc/turnos/navegador-%i.env"
     assert "chromium" in navegador["ExecStart"] and "${TURNOS_URL}" in navegador["ExecStart"]

@@ -200,4 +200,7 @@ class Ajuste(SQLModel, table=True):
     valor: str = Field(sa_column=Column(Text, nullable=False))
 
 
+# Tablas de las extensiones: deben estar en la metadata para Alembic y la prueba de migraciones.
+import kiosco.tablas  # noqa: E402, F401
+
 metadata = SQLModel.metadata

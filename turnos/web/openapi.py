@@ -289,6 +289,8 @@ RUTAS: dict[str, dict[str, Any]] = {
 
 
 def documento() -> dict[str, Any]:
+    from kiosco import openapi as kiosco
+
     return {
         "openapi": "3.1.0",
         "info": {
@@ -297,10 +299,10 @@ def documento() -> dict[str, Any]:
             "description": 'API de turnos. Errores: JSON {"error", "mensaje"} con estado 4xx.',
         },
         "servers": [{"url": "/"}],
-        "paths": RUTAS,
+        "paths": {**RUTAS, **kiosco.RUTAS},
         "components": {
-            "schemas": ESQUEMAS,
-            "parameters": PARAMETROS,
+            "schemas": {**ESQUEMAS, **kiosco.ESQUEMAS},
+            "parameters": {**PARAMETROS, **kiosco.PARAMETROS},
             "responses": {
                 "Error": {
                     "description": "Error",
@@ -310,6 +312,7 @@ def documento() -> dict[str, Any]:
                 }
             },
             "securitySchemes": {
+                **kiosco.ESQUEMAS_SEGURIDAD,
                 "bearer": {
                     "type": "http",
                     "scheme": "bearer",

@@ -1,0 +1,112 @@
+// Kiosco: cambia de pantalla, pide el turno y muestra lo que el servidor ya preparó.
+// Sin reglas de negocio: textos, estado de impresión, QR y tiempos vienen del servidor.
+(function () {
+  "use strict";
+  const cuerpo = document.body;
+  const centro = cuerpo.dataset.centro;
+  const inactividadMs = (Number(cuerpo.dataset.inactividad) || 60) * 1000;
+  const csrf = cuerpo.dataset.csrf || "";
+  const pantallas = Array.from(document.querySelectorAll("[data-pantalla]"));
+  let actual = "inicio";
+  let ocupado = false;
+  let temporizador = null;
+  let regresoMs = inactividadMs;
+
+  function mostrar(nombre) {
+    actual = nombre;
+    for (const p of pantallas) p.hidden = p.dataset.pantalla !== nombre;
+    const titulo = document.querySelector(`[data-pantalla="${nombre}"] h1`);
+    window.scrollTo(0, 0);
+    if (titulo) titulo.focus({ preventScroll: true });
+    if (nombre === "cita") document.getElementById("folio-cita").focus();
+    reiniciarInactividad();
+  }
+
+  // Tras un rato sin toques se vuelve al inicio recargando: catálogo, horario y avisos frescos.
+  function reiniciarInactividad() {
+    clearTimeout(temporizador);
+    const espera = actual === "ticket" ? regresoMs : actual === "inicio" ? 5 * inactividadMs : inactividadMs;
+    temporizador = setTimeout(() => {
+      if (!ocupado) window.location.reload();
+      else reiniciarInactividad();
+    }, espera);
+  }
+  for (const tipo of ["pointerdown", "keydown"]) document.addEventListener(tipo, reiniciarInactividad, { passive: true });
+
+  function campo(nombre) {
+    return document.querySelector(`[data-campo="${nombre}"]`);
+  }
+
+  function pintarQr(qr) {
+    const svg = campo("qr");
+    const lado = qr.lado + 8;
+    svg.setAttribute("viewBox", `-4 -4 ${lado} ${lado}`);
+    const fondo = svg.querySelector("rect");
+    fondo.setAttribute("width", lado);
+    fondo.setAttribute("height", lado);
+    svg.querySelector("path").setAttribute("d", qr.d);
+  }
+
+  function mostrarTicket(datos) {
+    const t = datos.ticket;
+    for (const k of ["folio", "tramite", "clase", "personas", "espera", "fecha", "url", "texto_qr"]) {
+      campo(k).textContent = t[k];
+    }
+    pintarQr(t.qr);
+    const imp = campo("impresion");
+    imp.textContent = datos.impresion.mensaje;
+    imp.classList.toggle("falla", datos.impresion.estado !== "impreso");
+    regresoMs = (datos.regreso_s || 30) * 1000;
+    mostrar("ticket");
+  }
+
+  function mostrarMensaje(codigo, mensaje) {
+    const seccion = document.querySelector('[data-pantalla="mensaje"]');
+    campo("mensaje-titulo").textContent =
+      seccion.getAttribute("data-titulo-" + codigo) || seccion.dataset.tituloError;
+    campo("mensaje").textContent = mensaje || seccion.dataset.sinConexion;
+    mostrar("mensaje");
+  }
+
+  async function tomar(clave, clase) {
+    if (ocupado) return;
+    ocupado = true;
+    mostrar("procesando");
+    const control = new AbortController();
+    const limite = setTimeout(() => control.abort(), 30000);
+    try {
+      const r = await fetch(`/api/v1/kiosco/${encodeURIComponent(centro)}/turnos`, {
+        method: "POST",
+        credentials: "same-origin",
+        signal: control.signal,
+        headers: { "Content-Type": "application/json", "X-Turnos-Kiosco": "1", "X-CSRF-Token": csrf },
+        body: JSON.stringify({ tramite: clave, clase: clase }),
+      });
+      const datos = await r.json().catch(() => ({}));
+      if (r.status === 201) mostrarTicket(datos);
+      else mostrarMensaje(datos.error || "error", datos.mensaje);
+    } catch (e) {
+      mostrarMensaje("error", "");
+    } finally {
+      clearTimeout(limite);
+      ocupado = false;
+      reiniciarInactividad();
+    }
+  }
+
+  document.addEventListener("click", (ev) => {
+    const boton = ev.target.closest("button");
+    if (!boton || ocupado) return;
+    if (boton.dataset.ir) mostrar(boton.dataset.ir);
+    else if (boton.dataset.tomar) tomar(boton.dataset.tomar, boton.dataset.clase);
+  });
+
+  // Un lector de códigos escribe como teclado y termina con Enter: envía el formulario.
+  document.getElementById("form-cita").addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    document.getElementById("folio-cita").value = "";
+    mostrar("cita-pronto");
+  });
+
+  mostrar("inicio");
+})();
