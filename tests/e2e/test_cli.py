@@ -61,7 +61,10 @@ def test_centro_catalogo_usuarios_tokens_y_dispositivos(tmp_path, sqlite_url):
         turnos("catalogo", "exportar", "--centro", "leon", db=sqlite_url).stdout
     )
     por_clave = {t["clave"]: t for t in exportado["tramites"]}
-    assert por_clave["LIC"]["requisitos"] == "INE\nCURP" and por_clave["LIC"]["espera_maxima_min"] == 30
+    assert (
+        por_clave["LIC"]["requisitos"] == "INE\nCURP"
+        and por_clave["LIC"]["espera_maxima_min"] == 30
+    )
 
     r = turnos(
         "usuarios",

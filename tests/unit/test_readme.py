@@ -20,6 +20,8 @@ def test_los_dos_comandos():
 
 
 def test_ajustes_desde_entorno():
-    s = Settings.desde_entorno({"TURNOS_PORT": "9000", "TURNOS_COOKIE_SEGURA": "sí", "TURNOS_DB": "sqlite:///x.db"})
+    s = Settings.desde_entorno(
+        {"TURNOS_PORT": "9000", "TURNOS_COOKIE_SEGURA": "sí", "TURNOS_DB": "sqlite:///x.db"}
+    )
     assert (s.port, s.cookie_segura, s.db) == (9000, True, "sqlite:///x.db")
     assert Settings.desde_entorno({}, port=8001).port == 8001
