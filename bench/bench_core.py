@@ -13,6 +13,7 @@ import argparse
 import asyncio
 import os
 import platform
+import random
 import sys
 import tempfile
 import time
@@ -86,7 +87,9 @@ async def emitir(
     return time.perf_counter() - t0, latencias, errores
 
 
-async def llamar(puerto: int, token: str, segundos: float) -> tuple[list[float], int, int]:
+async def llamar(
+    puerto: int, token: str, segundos: float, pausa: float = 0.0
+) -> tuple[list[float], int, int]:
     latencias: list[float] = []
     vacios = errores = 0
     fin = time.perf_counter() + segundos
@@ -104,6 +107,8 @@ async def llamar(puerto: int, token: str, segundos: float) -> tuple[list[float],
             errores += status != 200
             status, _, _ = await c.post(f"/api/v1/centros/bench/ventanillas/{n}/finalizar")
             errores += status != 200
+            if pausa:  # con variación: ventanillas reales no llaman todas al mismo tiempo
+                await asyncio.sleep(random.uniform(0.5 * pausa, 1.5 * pausa))
         await c.cerrar()
 
     await asyncio.gather(*(ventanilla(n) for n in range(1, VENTANILLAS + 1)))
@@ -134,11 +139,17 @@ def correr(backend: str, turnos: int, segundos: float) -> None:
                 f"emitir  {clientes:>2} clientes: {len(lat) / dur:7.0f} turnos/s  p50 {ms(percentil(lat, 50))} ms"
                 f"  p99 {ms(percentil(lat, 99))} ms  errores {err}  ({len(lat)} turnos)"
             )
-        lat, vacios, err = asyncio.run(llamar(puerto, jefe, segundos))
-        print(
-            f"llamar  30 ventanillas: {len(lat)} llamadas  p50 {ms(percentil(lat, 50))} ms"
-            f"  p99 {ms(percentil(lat, 99))} ms  max {ms(max(lat))} ms  errores {err}  colas vacías {vacios}"
-        )
+        for pausa in (0.0, 0.5):
+            lat, vacios, err = asyncio.run(llamar(puerto, jefe, segundos, pausa))
+            ritmo = (
+                "sin pausa (saturación)"
+                if not pausa
+                else f"cada ventanilla llama y finaliza cada ~{pausa} s"
+            )
+            print(
+                f"llamar  30 ventanillas, {ritmo}: {len(lat)} llamadas  p50 {ms(percentil(lat, 50))} ms"
+                f"  p99 {ms(percentil(lat, 99))} ms  max {ms(max(lat))} ms  errores {err}  colas vacías {vacios}"
+            )
 
 
 class _contexto:
