@@ -1,0 +1,39 @@
+"""Los benchmarks corren en CI a escala pequeña (imprimen cifras; aquí no se afirma ningún tiempo,
+solo que siguen funcionando contra la app real)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+RAIZ = Path(__file__).resolve().parents[2]
+
+
+def correr(*args):
+    r = subprocess.run(
+        [sys.executable, *args], cwd=RAIZ, capture_output=True, text=True, timeout=600
+    )
+    print(r.stdout)
+    assert r.returncode == 0, r.stdout + r.stderr
+    return r.stdout
+
+
+@pytest.mark.lento
+def test_bench_pantallas_pequeno():
+    salida = correr("bench/bench_pantalla_real.py", "--n", "20", "--llamados", "5")
+    assert "pantallas" in salida and "\n       20 " in salida
+
+
+@pytest.mark.lento
+def test_bench_nucleo_pequeno():
+    salida = correr(
+        "bench/bench_core.py", "--backend", "sqlite", "--turnos", "160", "--segundos", "1"
+    )
+    assert "turnos/s" in salida and "errores 0" in salida
+
+
+@pytest.mark.lento
+def test_bench_ticket_pequeno():
+    salida = correr("bench/bench_ticket.py", "--n", "20")
+    assert "generico_80mm" in salida
