@@ -17,7 +17,7 @@ from turnos.errores import EntradaInvalida, NoEncontrado
 from turnos.permisos import Actor, Permiso, exigir
 from turnos.servicios import atencion, auditoria, catalogo, cierre, consultas, emision, ventanillas
 from turnos.web.auth import actor, por_sesion, verificar_csrf
-from turnos.web.openapi import documento
+from turnos.web.openapi import ACCIONES_VENTANILLA, documento
 
 
 async def cuerpo(request: Request) -> dict[str, Any]:
@@ -176,18 +176,6 @@ async def cola(request: Request) -> Response:
     )
 
 
-ACCIONES_VENTANILLA = (
-    "abrir",
-    "pausar",
-    "cerrar",
-    "llamar",
-    "rellamar",
-    "iniciar",
-    "finalizar",
-    "ausente",
-    "transferir",
-    "registrar",
-)
 _ESTADOS = {"abrir": "abierta", "pausar": "en_pausa", "cerrar": "cerrada"}
 
 

@@ -8,6 +8,20 @@ from turnos import __version__
 
 _ERROR = {"$ref": "#/components/responses/Error"}
 
+# Acciones de POST /api/v1/centros/{centro}/ventanillas/{numero}/{accion} (api.py las despacha).
+ACCIONES_VENTANILLA = (
+    "abrir",
+    "pausar",
+    "cerrar",
+    "llamar",
+    "rellamar",
+    "iniciar",
+    "finalizar",
+    "ausente",
+    "transferir",
+    "registrar",
+)
+
 
 def _op(
     resumen: str,
@@ -179,18 +193,7 @@ PARAMETROS = {
         "required": True,
         "schema": {
             "type": "string",
-            "enum": [
-                "abrir",
-                "pausar",
-                "cerrar",
-                "llamar",
-                "rellamar",
-                "iniciar",
-                "finalizar",
-                "ausente",
-                "transferir",
-                "registrar",
-            ],
+            "enum": list(ACCIONES_VENTANILLA),
         },
     },
     "token": {
