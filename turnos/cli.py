@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import csv
+import importlib
+import importlib.util
 import io
 import sys
 from pathlib import Path
@@ -312,6 +314,9 @@ def parser() -> argparse.ArgumentParser:
         "cierre", cmd_cierre, "Cierre del día: expira turnos pendientes y cierra ventanillas."
     )
     ci.add_argument("--centro", required=True)
+    for paquete in ("kiosco", "metricas"):  # comandos de las extensiones
+        if importlib.util.find_spec(paquete) and importlib.util.find_spec(f"{paquete}.cli"):
+            importlib.import_module(f"{paquete}.cli").registrar(sub, comando)
     return p
 
 

@@ -48,6 +48,16 @@ class Settings:
         "`PRAGMA synchronous` de SQLite: NORMAL (rápido; en WAL no corrompe) o FULL (fsync en cada commit).",
     )
     pool: int = _ajuste("TURNOS_POOL", 10, "Conexiones por proceso en el pool de la base de datos.")
+    metricas_token: str = _ajuste(
+        "TURNOS_METRICAS_TOKEN",
+        "",
+        "Si tiene valor, `/metrics` exige `Authorization: Bearer <valor>` (para Prometheus fuera de la LAN).",
+    )
+    registro_retencion_dias: int = _ajuste(
+        "TURNOS_REGISTRO_RETENCION_DIAS",
+        365,
+        "Días que se conservan nombre y contacto del registro de usuarios atendidos; `turnos registro depurar` borra lo más antiguo.",
+    )
     log_nivel: str = _ajuste(
         "TURNOS_LOG", "INFO", "Nivel de la bitácora técnica (DEBUG, INFO, WARNING)."
     )

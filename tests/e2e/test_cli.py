@@ -139,3 +139,10 @@ def test_varios_procesos_con_sqlite_se_rechaza(sqlite_url):
 def test_errores_de_cli_en_espanol(sqlite_url):
     r = turnos("auditar", "--centro", "nada", db=sqlite_url)
     assert r.returncode == 2 and "No existe el centro" in r.stderr
+
+
+def test_comandos_de_las_extensiones_estan_registrados():
+    from turnos.cli import parser
+
+    comandos = set(parser()._subparsers._group_actions[0].choices)
+    assert {"kiosco-agente", "impresoras", "reporte", "simular", "registro"} <= comandos

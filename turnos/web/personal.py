@@ -216,8 +216,18 @@ def _mensaje(accion: str, r: dict[str, Any] | None) -> str:
     }.get(accion, "Hecho.")
 
 
+async def tablero(request: Request) -> Response:
+    """/tablero: lleva al tablero del centro de quien entra (o al primero, si es estatal)."""
+    quien = await usuario_o_login(request)
+    if isinstance(quien, Response):
+        return quien
+    slug = await run_in_threadpool(centro_de, request, quien)
+    return RedirectResponse(f"/tablero/{slug}" if slug else "/", status_code=303)
+
+
 RUTAS = [
     Route("/", inicio, methods=["GET"]),
+    Route("/tablero", tablero, methods=["GET"]),
     Route("/login", login, methods=["GET", "POST"]),
     Route("/logout", logout, methods=["POST"]),
     Route("/ventanilla", ventanilla, methods=["GET", "POST"]),

@@ -1,0 +1,306 @@
+"""Rutas de métricas: /metrics, /tablero/{centro} (+ reportes y su websocket) y datos abiertos.
+
+El núcleo las agrega con `RUTAS`. Usa `app.state`: alm, reloj, plantillas, settings y hub.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+from datetime import date, timedelta
+from typing import Any
+from urllib.parse import quote
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocket
+
+from metricas import consultas, prometheus, registro, reportes, tablero
+from metricas.tablero_ws import servir_tablero
+from turnos.dominio.numeracion import dia_local
+from turnos.errores import EntradaInvalida, NoAutenticado
+from turnos.permisos import Actor, Permiso, exigir
+from turnos.servicios import consultas as nucleo
+from turnos.web.auth import actor
+from turnos.web.personal import render
+
+TIPO_PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8"
+
+
+# -- /metrics -------------------------------------------------------------------------------
+
+
+async def metrics(request: Request) -> Response:
+    """Texto de exposición Prometheus. Con `metricas_token` configurado exige ese Bearer."""
+    token = str(getattr(request.app.state.settings, "metricas_token", "") or "")
+    if token:
+        enviado = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+        if not hmac.compare_digest(enviado.encode(), token.encode()):
+            return Response("no autorizado\n", status_code=401, media_type="text/plain")
+    exp = prometheus.exportador_de(request.app)
+    cuerpo = await run_in_threadpool(exp.texto)
+    return Response(cuerpo, media_type=TIPO_PROMETHEUS)
+
+
+# -- autorización de páginas ----------------------------------------------------------------
+
+
+def _centro_id(alm: Any, slug: str) -> int:
+    with alm.lectura() as conn:
+        return nucleo.centro(conn, slug).id
+
+
+async def _autorizado(request: Request, permiso: Permiso) -> Actor | Response:
+    """El actor con `permiso` en el centro; un navegador sin sesión va a /login."""
+    slug = request.path_params["centro"]
+    quien = await actor(request)
+    if quien is None:
+        if "text/html" in request.headers.get("accept", ""):
+            destino = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse(f"/login?siguiente={quote(destino)}", status_code=303)
+        raise NoAutenticado("Inicie sesión o envíe un token válido (Authorization: Bearer …).")
+    cid = await run_in_threadpool(_centro_id, request.app.state.alm, slug)
+    return exigir(quien, permiso, cid)
+
+
+def _fecha(valor: str | None, defecto: date) -> date:
+    if not valor:
+        return defecto
+    try:
+        return date.fromisoformat(valor)
+    except ValueError:
+        raise EntradaInvalida(f"«{valor}» no es una fecha AAAA-MM-DD.") from None
+
+
+def _hoy(request: Request, slug: str) -> date:
+    with request.app.state.alm.lectura() as conn:
+        zona = nucleo.centro(conn, slug).zona
+    return dia_local(request.app.state.reloj(), zona)
+
+
+def _informe(request: Request, slug: str, desde: date, hasta: date) -> consultas.Informe:
+    alm = request.app.state.alm
+    hoy = _hoy(request, slug)
+    with alm.lectura() as conn:
+        return consultas.informe(alm.motor, conn, slug, desde, hasta, hoy)
+
+
+# -- tablero --------------------------------------------------------------------------------
+
+
+async def pagina_tablero(request: Request) -> Response:
+    quien = await _autorizado(request, Permiso.VER_TABLERO)
+    if isinstance(quien, Response):
+        return quien
+    slug = request.path_params["centro"]
+    app = request.app
+    datos = await run_in_threadpool(tablero.estado, app.state.alm, slug, app.state.reloj())
+    return render(
+        request,
+        "tablero.html",
+        {
+            "usuario": quien,
+            "t": datos,
+            "inicial": json.dumps(datos, ensure_ascii=False),
+            "url_ws": f"/ws/tablero/{quote(slug)}",
+        },
+    )
+
+
+async def ws_tablero(websocket: WebSocket) -> None:
+    slug = websocket.path_params["centro"]
+    app = websocket.app
+    quien = await actor(websocket, permitir_query=True)
+    try:
+        cid = await run_in_threadpool(_centro_id, app.state.alm, slug)
+        exigir(quien, Permiso.VER_TABLERO, cid)
+    except Exception:  # noqa: BLE001 - sin permiso o centro inexistente: se rechaza igual
+        await websocket.close(code=1008)
+        return
+    hub = getattr(app.state, "hub", None)
+    if hub is None:
+        await websocket.close(code=1011)
+        return
+    await websocket.accept()
+    await servir_tablero(
+        websocket, hub, slug, lambda: tablero.estado(app.state.alm, slug, app.state.reloj())
+    )
+
+
+# -- reportes -------------------------------------------------------------------------------
+
+
+async def pagina_reportes(request: Request) -> Response:
+    quien = await _autorizado(request, Permiso.VER_TABLERO)
+    if isinstance(quien, Response):
+        return quien
+    slug = request.path_params["centro"]
+    q = request.query_params
+    hoy = await run_in_threadpool(_hoy, request, slug)
+    desde = _fecha(q.get("desde"), hoy.replace(day=1))
+    hasta = _fecha(q.get("hasta"), hoy)
+    error = reportes.periodo_valido(desde, hasta)
+    if error:
+        raise EntradaInvalida(error)
+    vista, formato = q.get("vista", ""), q.get("formato", "html")
+    if formato not in ("html", "csv", "xlsx"):
+        raise EntradaInvalida("Formato no válido; use html, csv o xlsx.")
+    base = {"usuario": quien, "centro": slug, "desde": desde, "hasta": hasta}
+    nombre = f"{slug}_{desde.isoformat()}_{hasta.isoformat()}"
+    if vista == "registro":
+        return await _registro(request, quien, slug, desde, hasta, formato, nombre, base)
+    if not vista:
+        return render(
+            request,
+            "reportes.html",
+            {**base, "puede_registro": quien.puede(Permiso.VER_REGISTRO), "tablas": None},
+        )
+    inf = await run_in_threadpool(_informe, request, slug, desde, hasta)
+    if vista == "evidencia":
+        return render(request, "evidencia.html", {**base, **contexto_evidencia(inf)})
+    tablas = {n: reportes.tabla(inf, n) for n in reportes.TABLAS}
+    if formato == "csv":
+        cual = q.get("tabla", "tramites")
+        if cual not in tablas:
+            raise EntradaInvalida(f"Tabla no válida; use {', '.join(reportes.TABLAS)}.")
+        return _descarga(reportes.a_csv(tablas[cual]).encode("utf-8-sig"), f"{nombre}_{cual}.csv")
+    if formato == "xlsx":
+        return _descarga(reportes.a_xlsx(tablas), f"{nombre}.xlsx")
+    return render(
+        request,
+        "reportes.html",
+        {
+            **base,
+            "puede_registro": quien.puede(Permiso.VER_REGISTRO),
+            "tablas": [
+                (reportes.TITULOS[n], [reportes.formatear(f) for f in filas])
+                for n, filas in tablas.items()
+            ],
+        },
+    )
+
+
+def contexto_evidencia(inf: consultas.Informe) -> dict[str, Any]:
+    total = reportes.kpis.resumen(inf.total)
+    return {
+        "nombre_centro": inf.centro.nombre,
+        "filas": reportes.evidencia(inf),
+        "total": reportes.formatear(reportes._cifras(inf.total, completo=False)),
+        "total_crudo": total,
+        "horas_ventanilla": reportes.formato.horas(sum(inf.abierta_ms.values())),
+        "horas_persona": reportes.formato.horas(sum(inf.persona_ms.values())),
+        "utilizacion": reportes.formato.porcentaje(
+            inf.total.suma_atencion_ms / sum(inf.abierta_ms.values())
+            if sum(inf.abierta_ms.values())
+            else None
+        ),
+    }
+
+
+async def _registro(
+    request: Request,
+    quien: Actor,
+    slug: str,
+    desde: date,
+    hasta: date,
+    formato: str,
+    nombre: str,
+    base: dict[str, Any],
+) -> Response:
+    app = request.app
+    filas = await run_in_threadpool(
+        registro.exportar,
+        app.state.alm,
+        slug,
+        quien,
+        desde,
+        hasta,
+        app.state.reloj(),
+        registro.retencion(app.state.settings),
+    )
+    if formato == "csv":
+        texto = reportes.a_csv(filas, registro.COLUMNAS)
+        return _descarga(texto.encode("utf-8-sig"), f"{nombre}_registro.csv", privado=True)
+    if formato == "xlsx":
+        return _descarga(reportes.a_xlsx({"registro": filas}), f"{nombre}_registro.xlsx", True)
+    return render(request, "registro.html", {**base, "filas": filas})
+
+
+_TIPOS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+}
+
+
+def _descarga(cuerpo: bytes, archivo: str, privado: bool = False) -> Response:
+    cabeceras = {"Content-Disposition": f'attachment; filename="{archivo}"'}
+    if privado:
+        cabeceras["Cache-Control"] = "no-store"
+    return Response(cuerpo, media_type=_TIPOS[archivo.rsplit(".", 1)[1]], headers=cabeceras)
+
+
+# -- datos abiertos -------------------------------------------------------------------------
+
+
+def _periodo_abierto(request: Request, slug: str) -> tuple[date, date]:
+    ayer = _hoy(request, slug) - timedelta(days=1)
+    q = request.query_params
+    hasta = min(_fecha(q.get("hasta"), ayer), ayer)  # solo días cerrados
+    desde = _fecha(q.get("desde"), hasta - timedelta(days=29))
+    error = reportes.periodo_valido(desde, hasta)
+    if error:
+        raise EntradaInvalida(error)
+    return desde, hasta
+
+
+def _datos_abiertos(request: Request, slug: str) -> tuple[date, date, list[dict[str, Any]]]:
+    desde, hasta = _periodo_abierto(request, slug)
+    return desde, hasta, reportes.datos_abiertos(_informe(request, slug, desde, hasta))
+
+
+async def datos_abiertos(request: Request) -> Response:
+    slug = request.path_params["centro"]
+    extension = request.path_params.get("extension")
+    desde, hasta, filas = await run_in_threadpool(_datos_abiertos, request, slug)
+    if extension == "csv":
+        return _descarga(
+            reportes.a_csv(filas, [c for c, _ in reportes.DICCIONARIO]).encode(),
+            f"{slug}_datos_abiertos.csv",
+        )
+    if extension == "json":
+        return JSONResponse(
+            {
+                "centro": slug,
+                "desde": desde.isoformat(),
+                "hasta": hasta.isoformat(),
+                "diccionario": dict(reportes.DICCIONARIO),
+                "datos": filas,
+            }
+        )
+    if extension is not None:
+        raise EntradaInvalida("Formato no válido; use .csv o .json.")
+    return render(
+        request,
+        "datos_abiertos.html",
+        {
+            "centro": slug,
+            "desde": desde,
+            "hasta": hasta,
+            "diccionario": reportes.DICCIONARIO,
+            "filas": len(filas),
+            "minimo": reportes.MINIMO_TIEMPOS,
+        },
+    )
+
+
+RUTAS: list[Any] = [
+    Route("/metrics", metrics, methods=["GET"]),
+    Route("/tablero/{centro}", pagina_tablero, methods=["GET"]),
+    Route("/tablero/{centro}/reportes", pagina_reportes, methods=["GET"]),
+    Route("/datos-abiertos/{centro}.{extension}", datos_abiertos, methods=["GET"]),
+    Route("/datos-abiertos/{centro}", datos_abiertos, methods=["GET"]),
+    WebSocketRoute("/ws/tablero/{centro}", ws_tablero),
+]

@@ -1,0 +1,42 @@
+"""`turnos simular` contra un servidor real: la mañana simulada por HTTP queda en /metrics."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from metricas.simular import simular
+from tests.conftest import sembrar_centro
+from tests.e2e.test_metricas_apoyo import servidor_metricas
+from tests.e2e.test_prometheus import muestras
+from turnos.db.almacen import Almacen
+from turnos.db.migrar import migrar
+from turnos.db.motor import crear_motor
+
+
+@pytest.mark.lento
+def test_simulacion_por_la_api_se_ve_en_metrics(tmp_path) -> None:
+    url = f"sqlite:///{tmp_path / 'turnos.db'}"
+    motor = crear_motor(url)
+    migrar(motor)
+    centro = sembrar_centro(Almacen(motor))
+    motor.dispose()
+    with servidor_metricas(url) as srv:
+        r = simular(
+            srv.url,
+            "prueba",
+            centro.kiosco_token,
+            centro.jefe_token,
+            minutos=90,
+            segundos_por_minuto=0,
+            semilla=5,
+        )
+        m = muestras(httpx.get(f"{srv.url}/metrics").text)
+    assert r["errores"] == [] and r["emitidos"] > 50 and r["atendidos"] > 20
+    total = {
+        nombre: sum(v for (n, _), v in m.items() if n == nombre)
+        for nombre in ("turnos_emitidos_total", "turnos_atendidos_total", "turnos_ausentes_total")
+    }
+    assert total["turnos_emitidos_total"] == r["emitidos"]
+    assert total["turnos_atendidos_total"] == r["atendidos"]
+    assert total["turnos_ausentes_total"] == r["ausentes"]
