@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, text
 
-from metricas import kpis
+from metricas import kpis, persistencia
 from metricas.kpis import Acumulado
 from turnos.servicios import consultas as nucleo
 
@@ -223,6 +223,8 @@ def calcular_dia(conn: Connection, centro_id: int, zona: str, dia: date, hoy: da
 
 # -- caché de días cerrados -----------------------------------------------------------------
 
+# En memoria por proceso y, para días cerrados, también en la tabla kpi_dia (persistencia.py):
+# tras reiniciar, un mes se lee de ~30 filas en vez de recalcularse.
 _cache: weakref.WeakKeyDictionary[Engine, dict[tuple[int, str], Dia]] = weakref.WeakKeyDictionary()
 _candado = threading.Lock()
 _MAX_DIAS = 20_000
@@ -235,7 +237,11 @@ def dia_con_cache(
         guardado = _cache.setdefault(motor, {}).get((centro_id, dia.isoformat()))
     if guardado is not None:
         return guardado
-    r = calcular_dia(conn, centro_id, zona, dia, hoy)
+    r = persistencia.leer(conn, Dia, centro_id, dia.isoformat())
+    if r is None:
+        r = calcular_dia(conn, centro_id, zona, dia, hoy)
+        if r.final:
+            persistencia.guardar(motor, centro_id, r)
     if r.final:
         with _candado:
             dias = _cache[motor]

@@ -1,5 +1,6 @@
-"""Arranque de métricas: precalienta en segundo plano los agregados que el primer scrape y el
-primer reporte mensual leerían de golpe (ver prometheus.precalentar y consultas.precalentar)."""
+"""Arranque de métricas: en segundo plano, precalienta el colector de Prometheus y resume los
+días cerrados (consultas.precalentar, que los guarda en kpi_dia); luego repite el resumen cada
+`PERIODO_S`, así el reporte de un mes nunca recorre el mes entero."""
 
 from __future__ import annotations
 
@@ -10,15 +11,21 @@ from typing import Any
 from metricas import consultas, prometheus
 
 log = logging.getLogger("turnos.metricas")
+PERIODO_S = 15 * 60
 
 
 async def iniciar(app: Any) -> None:
     async def precalentar() -> None:
         try:
             await asyncio.to_thread(prometheus.precalentar, app)
-            await asyncio.to_thread(consultas.precalentar, app.state.alm, app.state.reloj())
         except Exception:  # noqa: BLE001 - solo acelera; si falla, se calcula al pedirlo
-            log.warning("no se pudieron precalentar las métricas", exc_info=True)
+            log.warning("no se pudo precalentar /metrics", exc_info=True)
+        while True:
+            try:
+                await asyncio.to_thread(consultas.precalentar, app.state.alm, app.state.reloj())
+            except Exception:  # noqa: BLE001
+                log.warning("no se pudieron resumir los días cerrados", exc_info=True)
+            await asyncio.sleep(PERIODO_S)
 
     app.state.precalentado = asyncio.create_task(precalentar())
 

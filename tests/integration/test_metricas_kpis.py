@@ -212,3 +212,24 @@ def test_hora_local_con_cambio_de_horario() -> None:
     tramos = kpis.desfases(date(2026, 3, 8), "America/Tijuana")
     assert [o // 3_600_000 for _, o in tramos] == [-8, -7]
     assert len(kpis.desfases(DIA, "America/Mexico_City")) == 1  # sin horario de verano
+
+
+def test_resumen_diario_persistido_sobrevive_al_reinicio(alm: Almacen, centro: Centro) -> None:
+    from metricas import persistencia
+
+    consultas.olvidar_cache()
+    escenario(alm, centro)
+    antes = por_clave(informe(alm, centro.slug))
+    with alm.lectura() as conn:
+        cid = conn.exec_driver_sql("SELECT id FROM centro WHERE slug = 'prueba'").scalar()
+        guardado = persistencia.leer(conn, consultas.Dia, cid, DIA.isoformat())
+        calculado = consultas.calcular_dia(
+            conn, cid, "America/Mexico_City", DIA, date(2026, 11, 24)
+        )
+    assert guardado is not None and guardado == calculado  # el JSON es fiel al resumen
+    consultas.olvidar_cache()  # «reinicio» del proceso: la memoria se pierde, la tabla no
+    assert por_clave(informe(alm, centro.slug)) == antes
+    with alm.motor.begin() as conn:  # otra versión del cálculo: lo guardado se ignora
+        conn.exec_driver_sql("UPDATE kpi_dia SET version = version + 1")
+    with alm.lectura() as conn:
+        assert persistencia.leer(conn, consultas.Dia, cid, DIA.isoformat()) is None

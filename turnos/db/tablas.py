@@ -202,5 +202,6 @@ class Ajuste(SQLModel, table=True):
 
 # Tablas de las extensiones: deben estar en la metadata para Alembic y la prueba de migraciones.
 import kiosco.tablas  # noqa: E402, F401
+import metricas.tablas  # noqa: E402, F401
 
 metadata = SQLModel.metadata

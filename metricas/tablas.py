@@ -1,0 +1,15 @@
+"""Resúmenes diarios persistidos: un día cerrado ya no cambia, así que su resumen se calcula una
+vez y el reporte de un mes lee ~30 filas en vez de recorrer un millón de tramos."""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, Text
+from sqlmodel import Field, SQLModel
+
+
+class KpiDia(SQLModel, table=True):
+    __tablename__ = "kpi_dia"
+    centro_id: int = Field(foreign_key="centro.id", primary_key=True)
+    dia: str = Field(max_length=10, primary_key=True)
+    version: int  # versión del cálculo: si cambia, el resumen guardado se ignora y se recalcula
+    datos: str = Field(sa_column=Column(Text, nullable=False))  # JSON de consultas.Dia
