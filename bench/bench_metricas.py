@@ -302,7 +302,7 @@ def bench_reporte(dir_: Path, turnos: int, repeticiones: int) -> None:
     fin_mes = date(MES.year, MES.month + 1, 1) - timedelta(days=1)
 
     def mensual() -> None:
-        with motor.connect() as conn:
+        with motor.connect().execution_options(solo_lectura=True) as conn:
             inf = consultas.informe(motor, conn, "c1", MES, fin_mes, date(2026, 11, 20))
         for t in reportes.TABLAS:
             reportes.tabla(inf, t)
@@ -322,7 +322,7 @@ def bench_reporte(dir_: Path, turnos: int, repeticiones: int) -> None:
     )
 
     def un_dia() -> None:
-        with motor.connect() as conn:
+        with motor.connect().execution_options(solo_lectura=True) as conn:
             consultas.calcular_dia(
                 conn, 1, "America/Mexico_City", date(2026, 10, 14), date(2026, 10, 14)
             )

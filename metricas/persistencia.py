@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import asdict, fields
 from typing import Any
 
 from sqlalchemy import Connection, Engine, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from metricas.kpis import Acumulado
+
+log = logging.getLogger("turnos.metricas")
 
 VERSION = 1  # súbala si cambia cómo se calcula un día
 
@@ -73,7 +76,8 @@ def leer(conn: Connection, clase: Any, centro_id: int, dia: str) -> Any | None:
 
 
 def guardar(motor: Engine, centro_id: int, dia: Any) -> None:
-    """En su propia transacción corta; si otro proceso lo guardó primero, da igual."""
+    """En su propia transacción corta; si otro proceso lo guardó primero, da igual. Guardar es una
+    optimización: si la BD está ocupada, el reporte sigue y el resumen se guarda otra vez."""
     try:
         with motor.begin() as conn:
             conn.execute(
@@ -88,3 +92,5 @@ def guardar(motor: Engine, centro_id: int, dia: Any) -> None:
             )
     except IntegrityError:
         pass
+    except OperationalError:
+        log.warning("no se guardó el resumen del %s (BD ocupada); se recalculará", dia.dia)

@@ -201,7 +201,7 @@ def sembrar(alm: Almacen, ahora: datetime, carpeta_tickets: Path | None = None) 
                 "¿Le pidieron dinero extra? Denúncielo: es corrupción.",
             ],
             pie_ticket=[
-                "Horario: lunes a domingo (demostración)",
+                "Horario: todos los días, las 24 horas (demostración)",
                 "Denuncie la corrupción en el buzón ciudadano.",
             ],
         )

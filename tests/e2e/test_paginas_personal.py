@@ -142,3 +142,43 @@ def test_admin_tramites_ventanillas_y_dispositivos(cliente, centro):
         },
     )
     assert "Solo administración" in r.text
+
+
+def test_admin_rechaza_con_mensaje_y_sin_500(cliente, centro):
+    entrar(cliente, "jefe-prueba")
+    t = csrf(cliente.get("/admin/prueba/centro").text)
+    r = cliente.post(
+        "/admin/prueba/centro", data={"csrf": t, "nombre": "X", "ventaja_preferente_s": "1.5"}
+    )
+    assert (
+        r.status_code == 200
+        and "Ventaja de atención preferente" in r.text
+        and "número entero" in r.text
+    )
+    # el formulario de alta no pisa una ventanilla existente
+    r = cliente.post(
+        "/admin/prueba/ventanillas", data={"csrf": t, "numero": "1", "nueva": "1", "activo": "on"}
+    )
+    assert "Ya existe la ventanilla 1" in r.text
+    assert (
+        "A"
+        in cliente.get("/api/v1/centros/prueba/cola", headers=bearer(centro.jefe_token)).json()[
+            "ventanillas"
+        ][0]["tramites"]
+    )
+    # dos trámites activos no comparten la letra del folio
+    r = cliente.post(
+        "/admin/prueba/tramites",
+        data={"csrf": t, "clave": "OTRO", "nombre": "Otro", "prefijo": "A", "activo": "on"},
+    )
+    assert "El prefijo A ya lo usa" in r.text
+    assert cliente.get("/favicon.ico", follow_redirects=False).status_code == 301
+
+
+def test_entrada_enorme_no_se_devuelve(cliente, centro):
+    r = cliente.post(
+        "/api/v1/centros/prueba/turnos",
+        json={"tramite": "X" * 200_000},
+        headers=bearer(centro.kiosco_token),
+    )
+    assert r.status_code == 400 and len(r.text) < 300

@@ -37,6 +37,27 @@ CAMPOS_TRAMITE: dict[str, str] = {
     "orden": "entero",
     "activo": "bool",
 }
+# Cómo se llama cada campo para una persona (formularios y mensajes de error).
+ETIQUETAS: dict[str, str] = {
+    "clave": "Clave",
+    "nombre": "Nombre",
+    "prefijo": "Prefijo del folio (letra del ticket)",
+    "categoria": "Categoría",
+    "descripcion": "Descripción",
+    "requisitos": "Requisitos (uno por línea)",
+    "costo": "Costo",
+    "plazo_respuesta": "Plazo de respuesta",
+    "modalidad": "Modalidad",
+    "fundamento": "Fundamento jurídico",
+    "unidad_responsable": "Unidad responsable",
+    "nivel_digitalizacion": "Nivel de digitalización (0 presencial a 4 en línea)",
+    "url_en_linea": "Dirección para hacerlo en línea",
+    "espera_maxima_min": "Espera máxima (minutos)",
+    "atencion_maxima_min": "Atención máxima (minutos)",
+    "orden": "Orden en el kiosco",
+    "activo": "Activo",
+    "tolerancia_min": "Tolerancia (minutos)",
+}
 _CLAVE = re.compile(r"^[A-Z0-9_-]{1,20}$")
 _SLUG = re.compile(r"^[a-z0-9-]{2,60}$")
 
@@ -55,9 +76,22 @@ def _convertir(campo: str, tipo: str, valor: Any) -> Any:
     try:
         n = int(str(valor).strip())
     except ValueError:
-        raise EntradaInvalida(f"El campo «{campo}» debe ser un número entero.") from None
+        raise EntradaInvalida(
+            f"«{ETIQUETAS.get(campo, campo)}» debe ser un número entero."
+        ) from None
     if n < 0:
-        raise EntradaInvalida(f"El campo «{campo}» no puede ser negativo.")
+        raise EntradaInvalida(f"«{ETIQUETAS.get(campo, campo)}» no puede ser negativo.")
+    return n
+
+
+def minutos_de_formulario(valor: Any, etiqueta: str) -> int:
+    """Un número entero de minutos ≥ 0 escrito en un formulario; error claro si no lo es."""
+    try:
+        n = int(str(valor or 0).strip())
+    except ValueError:
+        raise EntradaInvalida(f"«{etiqueta}» debe ser un número entero de minutos.") from None
+    if n < 0:
+        raise EntradaInvalida(f"«{etiqueta}» no puede ser negativo.")
     return n
 
 
@@ -177,6 +211,18 @@ def guardar_tramite(alm: Almacen, centro_slug: str, datos: dict[str, Any], ahora
 
 def _upsert_tramite(conn: Connection, centro_id: int, t: dict[str, Any]) -> None:
     columnas = list(CAMPOS_TRAMITE)
+    otro = conn.execute(
+        text(
+            "SELECT clave, nombre FROM tramite WHERE centro_id = :c AND prefijo = :p"
+            " AND clave <> :clave AND activo = true"
+        ),
+        {"c": centro_id, "p": t["prefijo"], "clave": t["clave"]},
+    ).first()
+    if otro is not None and t["activo"]:
+        # Dos filas con la misma letra confunden a quien espera (L-006 y L-007 en filas distintas).
+        raise Conflicto(
+            f"El prefijo {t['prefijo']} ya lo usa el trámite «{otro.nombre}» ({otro.clave}); elija otra letra."
+        )
     existe = conn.execute(
         text("SELECT id FROM tramite WHERE centro_id = :c AND clave = :clave"),
         {"c": centro_id, "clave": t["clave"]},
@@ -233,8 +279,11 @@ def guardar_ventanilla(
     ahora: datetime,
     *,
     activo: bool = True,
+    nueva: bool = False,
 ) -> None:
-    """Crea o actualiza la ventanilla `numero` y los trámites que atiende (en ese orden)."""
+    """Crea o actualiza la ventanilla `numero` y los trámites que atiende (en ese orden).
+
+    `nueva`: el formulario de alta; si el número ya existe es un error, no una edición."""
     if numero < 1:
         raise EntradaInvalida("El número de ventanilla debe ser 1 o mayor.")
     nombre = nombre.strip() or f"Ventanilla {numero}"
@@ -249,6 +298,10 @@ def guardar_ventanilla(
             text("SELECT id FROM ventanilla WHERE centro_id = :c AND numero = :n"),
             {"c": c.id, "n": numero},
         ).scalar()
+        if v is not None and nueva:
+            raise Conflicto(
+                f"Ya existe la ventanilla {numero}; edítela en su tarjeta o use otro número."
+            )
         if v is None:
             v = tx.ejecutar(
                 text(

@@ -35,7 +35,7 @@ _CENTRO = text(
 def centro(conn: Connection, slug: str) -> CentroInfo:
     f = conn.execute(_CENTRO, {"slug": slug}).first()
     if f is None:
-        raise NoEncontrado(f"No existe el centro «{slug}».", "centro_no_encontrado")
+        raise NoEncontrado(f"No existe el centro «{slug[:60]}».", "centro_no_encontrado")
     return CentroInfo(
         id=f.id,
         slug=f.slug,
@@ -60,7 +60,7 @@ def tramite(conn: Connection, centro_id: int, clave: str) -> Any:
     f = conn.execute(_TRAMITE, {"c": centro_id, "clave": clave}).first()
     if f is None:
         raise NoEncontrado(
-            f"No existe el trámite «{clave}» en este centro.", "tramite_no_encontrado"
+            f"No existe el trámite «{clave[:20]}» en este centro.", "tramite_no_encontrado"
         )
     return f
 

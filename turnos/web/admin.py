@@ -105,6 +105,7 @@ async def seccion(request: Request) -> Response:
             "dias": list(zip(DIAS, NOMBRES_DIAS, strict=True)),
             "editar": next((t for t in datos.get("tramites", []) if t["clave"] == editar), None),
             "campos": catalogo.CAMPOS_TRAMITE,
+            "etiquetas": catalogo.ETIQUETAS,
             "token_nuevo": request.session.pop("token_nuevo", None),
             "roles": [
                 r.value
@@ -125,8 +126,12 @@ def _guardar_centro(request: Request, alm: Any, slug: str, form: FormData, quien
         a, c = str(form.get(f"{dia}_abre", "")).strip(), str(form.get(f"{dia}_cierra", "")).strip()
         horario[dia] = [a, c] if a and c else None
     politica = {
-        k: int(str(form.get(k) or 0)) * 60
-        for k in ("ventaja_preferente_s", "ventaja_cita_s", "tolerancia_cita_s")
+        k: catalogo.minutos_de_formulario(form.get(k), etiqueta) * 60
+        for k, etiqueta in (
+            ("ventaja_preferente_s", "Ventaja de atención preferente"),
+            ("ventaja_cita_s", "Ventaja de cita a tiempo"),
+            ("tolerancia_cita_s", "Tolerancia de llegada de cita"),
+        )
     }
     politica["prioridad_vencidos"] = form.get("prioridad_vencidos") == "on"
     catalogo.actualizar_centro(
@@ -168,6 +173,7 @@ def _guardar_ventanilla(
         [str(t) for t in form.getlist("tramites")],
         request.app.state.reloj(),
         activo=form.get("activo") == "on",
+        nueva=form.get("nueva") == "1",
     )
     avisar(request, "ok", f"Ventanilla {numero} guardada.")
 

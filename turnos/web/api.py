@@ -33,7 +33,9 @@ async def cuerpo(request: Request) -> dict[str, Any]:
     return datos
 
 
-def campo_texto(datos: dict[str, Any], campo: str, *, requerido: bool = False) -> str:
+def campo_texto(
+    datos: dict[str, Any], campo: str, *, requerido: bool = False, maximo: int = 1000
+) -> str:
     valor = datos.get(campo)
     if valor is None:
         if requerido:
@@ -41,6 +43,8 @@ def campo_texto(datos: dict[str, Any], campo: str, *, requerido: bool = False) -
         return ""
     if not isinstance(valor, str):
         raise EntradaInvalida(f"El campo «{campo}» debe ser texto.")
+    if len(valor) > maximo:
+        raise EntradaInvalida(f"El campo «{campo}» admite a lo más {maximo} caracteres.")
     return valor
 
 
@@ -110,7 +114,7 @@ async def emitir(request: Request) -> Response:
         emision.emitir,
         request.app.state.alm,
         request.path_params["centro"],
-        campo_texto(datos, "tramite", requerido=True).strip().upper(),
+        campo_texto(datos, "tramite", requerido=True, maximo=20).strip().upper(),
         quien,
         _ahora(request),
         clase=campo_texto(datos, "clase") or "general",

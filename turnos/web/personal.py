@@ -225,8 +225,14 @@ async def tablero(request: Request) -> Response:
     return RedirectResponse(f"/tablero/{slug}" if slug else "/", status_code=303)
 
 
+async def favicon(request: Request) -> Response:
+    # Los navegadores lo piden siempre; el ícono real va en <link rel="icon"> (SVG).
+    return RedirectResponse("/static/icono.svg", status_code=301)
+
+
 RUTAS = [
     Route("/", inicio, methods=["GET"]),
+    Route("/favicon.ico", favicon, methods=["GET"]),
     Route("/tablero", tablero, methods=["GET"]),
     Route("/login", login, methods=["GET", "POST"]),
     Route("/logout", logout, methods=["POST"]),
