@@ -120,7 +120,8 @@ def texto_personas(personas_delante: int) -> str:
     return f"{personas_delante} personas antes que usted"
 
 
-TEXTO_QR = "Escanee el código para seguir su turno en su celular y evaluar la atención."
+# Sin prometer la encuesta: llegará con su propio issue (tableta y QR).
+TEXTO_QR = "Escanee el código para seguir su turno en su celular."
 
 
 def envolver(texto: str, columnas: int, sangria: str = "") -> list[str]:

@@ -105,7 +105,7 @@ def _estado(publico: dict[str, Any]) -> tuple[str, str]:
     textos = {
         "en_espera": ("En espera", "Le avisaremos aquí cuando sea su turno."),
         "llamado": (f"¡Es su turno! Pase a {v}", "Le están esperando."),
-        "en_atencion": (f"En atención en {v}", "Al terminar, califique la atención."),
+        "en_atencion": (f"En atención en {v}", "Le están atendiendo."),
         "atendido": ("Atendido", "Gracias por su visita."),
         "ausente": ("No se presentó", "Le llamamos y no se presentó. Puede tomar un turno nuevo."),
         "cancelado": ("Cancelado", "Este turno ya no está en la fila."),

@@ -14,6 +14,7 @@ from turnos import tiempo
 from turnos.dominio.numeracion import dia_local
 from turnos.errores import EntradaInvalida
 from turnos.servicios import consultas as nucleo
+from turnos.tiempo import a_ms
 
 
 def _fecha(texto: str) -> date:
@@ -32,8 +33,11 @@ def cmd_reporte(args: argparse.Namespace) -> int:
         raise EntradaInvalida(error)
     with alm.lectura() as conn:
         c = nucleo.centro(conn, args.centro)
-        hoy = dia_local(tiempo.ahora(), c.zona)
-        inf = consultas.informe(alm.motor, conn, args.centro, args.desde, args.hasta, hoy)
+        ahora = tiempo.ahora()
+        hoy = dia_local(ahora, c.zona)
+        inf = consultas.informe(
+            alm.motor, conn, args.centro, args.desde, args.hasta, hoy, a_ms(ahora)
+        )
     tablas = {n: reportes.tabla(inf, n) for n in reportes.TABLAS}
     if args.formato == "csv":
         contenido: bytes | str = reportes.a_csv(tablas[args.tabla])
@@ -90,7 +94,7 @@ def html_tablas(inf: consultas.Informe, tablas: dict[str, list[dict[str, Any]]])
             partes.append("<p>Sin datos.</p>")
             continue
         formateadas = [reportes.formatear(f) for f in filas]
-        cabeza = "".join(f"<th>{escape(c)}</th>" for c in formateadas[0])
+        cabeza = "".join(f"<th>{escape(reportes.encabezado(c))}</th>" for c in formateadas[0])
         cuerpo = "".join(
             "<tr>" + "".join(f"<td>{escape(v)}</td>" for v in f.values()) + "</tr>"
             for f in formateadas

@@ -174,8 +174,18 @@ def _en(grupo: dict[Any, Acumulado], clave: Any) -> Acumulado:
     return a
 
 
-def calcular_dia(conn: Connection, centro_id: int, zona: str, dia: date, hoy: date) -> Dia:
-    """Resume un día con dos consultas agregadas y los eventos de ventanilla."""
+def calcular_dia(
+    conn: Connection,
+    centro_id: int,
+    zona: str,
+    dia: date,
+    hoy: date,
+    ahora_ms: int | None = None,
+) -> Dia:
+    """Resume un día con dos consultas agregadas y los eventos de ventanilla.
+
+    `ahora_ms`: una ventanilla que sigue abierta cuenta solo hasta ahora, no hasta el fin del día
+    (los días pasados no cambian: su fin ya quedó atrás)."""
     hora, params = _hora_sql(dia, zona)
     p = {"c": centro_id, "d": dia.isoformat()}
     r = Dia(dia.isoformat())
@@ -210,8 +220,9 @@ def calcular_dia(conn: Connection, centro_id: int, zona: str, dia: date, hoy: da
         _VENTANILLAS_EV, {"c": centro_id, "s0": s0, "s1": s1, "hasta": fin}
     ).all()
     abierta_al_final = False
+    tope = fin if ahora_ms is None else max(inicio, min(fin, ahora_ms))
     for i in kpis.intervalos_abiertos(eventos):
-        ms = kpis.recortar(i, inicio, fin)
+        ms = kpis.recortar(i, inicio, tope)
         abierta_al_final |= i.hasta_ms is None or i.hasta_ms > fin
         if ms:
             r.abierta_ms[i.ventanilla_id] = r.abierta_ms.get(i.ventanilla_id, 0) + ms
@@ -231,7 +242,13 @@ _MAX_DIAS = 20_000
 
 
 def dia_con_cache(
-    motor: Engine, conn: Connection, centro_id: int, zona: str, dia: date, hoy: date
+    motor: Engine,
+    conn: Connection,
+    centro_id: int,
+    zona: str,
+    dia: date,
+    hoy: date,
+    ahora_ms: int | None = None,
 ) -> Dia:
     with _candado:
         guardado = _cache.setdefault(motor, {}).get((centro_id, dia.isoformat()))
@@ -239,7 +256,7 @@ def dia_con_cache(
         return guardado
     r = persistencia.leer(conn, Dia, centro_id, dia.isoformat())
     if r is None:
-        r = calcular_dia(conn, centro_id, zona, dia, hoy)
+        r = calcular_dia(conn, centro_id, zona, dia, hoy, ahora_ms)
         if r.final:
             persistencia.guardar(motor, centro_id, r)
     if r.final:
@@ -313,9 +330,16 @@ def _catalogo(conn: Connection, centro_id: int) -> tuple[dict[int, Any], ...]:
 
 
 def informe(
-    motor: Engine, conn: Connection, slug: str, desde: date, hasta: date, hoy: date
+    motor: Engine,
+    conn: Connection,
+    slug: str,
+    desde: date,
+    hasta: date,
+    hoy: date,
+    ahora_ms: int | None = None,
 ) -> Informe:
-    """KPI de `desde` a `hasta` (días locales, inclusive). `hoy`: día local actual del centro."""
+    """KPI de `desde` a `hasta` (días locales, inclusive). `hoy`: día local actual del centro;
+    `ahora_ms`: el instante actual, hasta donde cuenta una ventanilla que sigue abierta hoy."""
     c = nucleo.centro(conn, slug)
     tramites, ventanillas, usuarios = _catalogo(conn, c.id)
     inf = Informe(
@@ -337,7 +361,7 @@ def informe(
         {},
     )
     for d in kpis.dias_entre(desde, hasta):
-        r = dia_con_cache(motor, conn, c.id, c.zona, d, hoy)
+        r = dia_con_cache(motor, conn, c.id, c.zona, d, hoy, ahora_ms)
         for destino, origen in (
             (inf.por_tramite, r.por_tramite),
             (inf.por_ventanilla, r.por_ventanilla),

@@ -33,6 +33,59 @@ TITULOS = {
     "dias": "Por día de la semana",
 }
 
+# Encabezados en pantalla (los CSV/XLSX conservan las claves, estables para quien las procese).
+ENCABEZADOS = {
+    "clave": "Clave",
+    "tramite": "Trámite",
+    "numero": "Número",
+    "ventanilla": "Ventanilla",
+    "usuario": "Usuario",
+    "persona": "Persona",
+    "hora": "Hora",
+    "dia_semana": "Día de la semana",
+    "dias_con_servicio": "Días con servicio",
+    "emitidos_por_dia": "Emitidos por día",
+    "emitidos": "Emitidos",
+    "atendidos": "Atendidos",
+    "ausentes": "Ausentes",
+    "cancelados": "Cancelados",
+    "transferidos": "Transferidos",
+    "expirados": "Expirados",
+    "origen_kiosco": "Origen: kiosco",
+    "origen_cita": "Origen: cita",
+    "origen_web": "Origen: web",
+    "origen_recepcion": "Origen: recepción",
+    "clase_general": "Turno general",
+    "clase_preferente": "Turno preferente",
+    "clase_cita": "Turno con cita",
+    "llamados": "Llamados",
+    "espera_media_s": "Espera media",
+    "espera_p50_s": "Espera mediana",
+    "espera_p90_s": "Espera p90",
+    "espera_max_s": "Espera máxima",
+    "traslado_media_s": "Traslado medio",
+    "atencion_media_s": "Atención media",
+    "atencion_p50_s": "Atención mediana",
+    "atencion_p90_s": "Atención p90",
+    "atencion_max_s": "Atención máxima",
+    "nivel_servicio": "Nivel de servicio",
+    "nivel_atencion": "Atención dentro de meta",
+    "ausentismo": "Ausentismo",
+    "horas_atencion": "Horas de atención",
+    "horas_abierta": "Horas abierta",
+    "horas_persona": "Horas-persona",
+    "utilizacion": "Utilización",
+    "ventanillas": "Ventanillas",
+    "personas": "Personas",
+    "espera_maxima_min": "Meta de espera (min)",
+    "atencion_maxima_min": "Meta de atención (min)",
+}
+
+
+def encabezado(columna: str) -> str:
+    """Título en español de una columna; una desconocida se muestra legible, sin guiones bajos."""
+    return ENCABEZADOS.get(columna) or columna.replace("_", " ").capitalize()
+
 
 def _r(v: float | None, nd: int = 1) -> float | None:
     return None if v is None else round(v, nd)

@@ -7,13 +7,15 @@ al servidor, cada tiempo trae su `desde_ms` y su `vence_ms` (cuándo rebasa la m
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, text
 
 from metricas import consultas, formato, kpis
 from metricas.kpis import Acumulado
+from turnos.dominio.horario import DIAS
 from turnos.dominio.numeracion import dia_local
 from turnos.servicios import consultas as nucleo
 from turnos.tiempo import a_ms
@@ -46,10 +48,82 @@ _ESTADO_VENTANILLA = {
     "en_pausa": "En pausa",
     "atendiendo": "Atendiendo",
 }
+# Últimos movimientos: solo lo que le dice algo a quien dirige el centro. Los eventos internos o
+# de administración (datos registrados, catálogo, dispositivos…) no se muestran.
+MOVIMIENTOS = 10
+_MOVIMIENTOS_TURNO = {
+    "turno_emitido": "Turno {folio} emitido · {tramite}",
+    "turno_llamado": "Turno {folio} llamado a {ventanilla}",
+    "turno_rellamado": "Turno {folio} llamado de nuevo a {ventanilla}",
+    "turno_iniciado": "Turno {folio} en atención en {ventanilla}",
+    "turno_finalizado": "Turno {folio} atendido en {ventanilla}",
+    "turno_ausente": "Turno {folio} no se presentó en {ventanilla}",
+    "turno_transferido": "Turno {folio} transferido a {destino}",
+    "turno_cancelado": "Turno {folio} cancelado por la persona",
+    "turno_expirado": "Turno {folio} venció al cierre del día",
+}
+_MOVIMIENTOS_VENTANILLA = {
+    "ventanilla_abierta": "{ventanilla} abierta",
+    "ventanilla_pausada": "{ventanilla} en pausa",
+    "ventanilla_cerrada": "{ventanilla} cerrada",
+}
+TIPOS_MOVIMIENTO = (
+    *_MOVIMIENTOS_TURNO,
+    *_MOVIMIENTOS_VENTANILLA,
+    "cierre_dia",
+    "impresion_fallida",
+)
+_ULTIMOS = text(
+    "SELECT publico FROM evento WHERE centro_id = :c AND seq > :desde AND tipo IN ("
+    + ", ".join(f"'{t}'" for t in TIPOS_MOVIMIENTO)
+    + ") ORDER BY seq DESC LIMIT :n"
+)
 SEMANAS_USUALES = 4  # «lo usual»: promedio del mismo día de la semana en las últimas 4 semanas
 CUBETA_DISTRIBUCION_MIN = 5
 MIN_CUBETAS_DISTRIBUCION = 8  # la gráfica muestra al menos de 0 a 40 min
-HORARIO_GRAFICA = (8, 17)  # al menos de 8:00 a 17:00 aunque aún no haya llegadas
+HORARIO_GRAFICA = (8, 17)  # sin horario configurado: de 8:00 a 17:00
+
+
+def _hora_local(ts: str, zona: str) -> str:
+    """HH:MM:SS en la zona del centro (el ts público puede venir en UTC o con su desfase)."""
+    try:
+        momento = datetime.fromisoformat(ts.replace("Z", "+00:00"))
+    except ValueError:
+        return ""
+    if momento.tzinfo is None:
+        momento = momento.replace(tzinfo=UTC)
+    return momento.astimezone(_zona(zona)).strftime("%H:%M:%S")
+
+
+def movimiento(
+    evento: dict[str, Any], zona: str, tramites: dict[str, str] | None = None
+) -> dict[str, str] | None:
+    """Un evento público como renglón en español de «Últimos movimientos», o None si no es de
+    los que interesan a quien dirige el centro."""
+    tipo = str(evento.get("tipo"))
+    turno = evento.get("turno") or {}
+    v = evento.get("ventanilla") or {}
+    ventanilla = v.get("nombre") or (f"Ventanilla {v['numero']}" if "numero" in v else "ventanilla")
+    tramites = tramites or {}
+    if tipo in _MOVIMIENTOS_TURNO and turno.get("folio"):
+        destino = str(evento.get("destino") or "")
+        texto = _MOVIMIENTOS_TURNO[tipo].format(
+            folio=turno["folio"],
+            tramite=turno.get("tramite_nombre") or turno.get("tramite") or "",
+            ventanilla=ventanilla,
+            destino=tramites.get(destino, destino) or "otro trámite",
+        )
+    elif tipo in _MOVIMIENTOS_VENTANILLA:
+        texto = _MOVIMIENTOS_VENTANILLA[tipo].format(ventanilla=ventanilla)
+    elif tipo == "cierre_dia":
+        texto = "Cierre del día"
+    elif tipo == "impresion_fallida":
+        folio = (evento.get("impresion") or {}).get("folio")
+        texto = f"No se pudo imprimir el ticket {folio}" if folio else "Falló una impresión"
+    else:
+        return None
+    nivel = "critico" if tipo == "impresion_fallida" else "info"
+    return {"hora": _hora_local(str(evento.get("ts") or ""), zona), "texto": texto, "nivel": nivel}
 
 
 def _llegadas_usuales(
@@ -72,7 +146,7 @@ def estado(alm: Any, slug: str, ahora: datetime) -> dict[str, Any]:
     with alm.lectura() as conn:
         c = nucleo.centro(conn, slug)
         hoy = dia_local(ahora, c.zona)
-        dia = consultas.calcular_dia(conn, c.id, c.zona, hoy, hoy)
+        dia = consultas.calcular_dia(conn, c.id, c.zona, hoy, hoy, ms)
         tramites = consultas._catalogo(conn, c.id)[0]
         esperando = {f.tramite_id: (f.n, f.primero) for f in conn.execute(_ESPERANDO, {"c": c.id})}
         vents = conn.execute(_VENTANILLAS, {"c": c.id}).all()
@@ -81,6 +155,10 @@ def estado(alm: Any, slug: str, ahora: datetime) -> dict[str, Any]:
         inicio_hoy, _ = kpis.limites_dia(hoy, c.zona)
         desde = consultas.seq_antes_de(conn, c.id, inicio_hoy, punta)
         fallas = conn.execute(_FALLAS_HOY, {"c": c.id, "desde": desde}).scalar_one()
+        recientes = [
+            json.loads(f[0])
+            for f in conn.execute(_ULTIMOS, {"c": c.id, "desde": desde, "n": MOVIMIENTOS})
+        ]
         usuales = _llegadas_usuales(alm.motor, conn, c.id, c.zona, hoy)
     alertas: list[dict[str, str]] = []
     filas_tramite = [
@@ -104,10 +182,14 @@ def estado(alm: Any, slug: str, ahora: datetime) -> dict[str, Any]:
             }
         )
     total = kpis.resumen(dia.total)
+    nombres = {t.clave: t.nombre for t in tramites.values()}
+    movimientos = [m for e in recientes if (m := movimiento(e, c.zona, nombres))]
     return {
         "tipo": "tablero",
         "seq": punta,
-        "centro": {"slug": c.slug, "nombre": c.nombre},
+        "centro": {"slug": c.slug, "nombre": c.nombre, "zona": c.zona},
+        "tramites_nombres": nombres,
+        "movimientos": movimientos,
         "generado": ahora.astimezone(_zona(c.zona)).strftime("%H:%M:%S"),
         "ahora_ms": ms,
         "resumen": {
@@ -122,7 +204,12 @@ def estado(alm: Any, slug: str, ahora: datetime) -> dict[str, Any]:
         "tramites": filas_tramite,
         "ventanillas": filas_ventanilla,
         "alertas": alertas,
-        "graficas": _graficas(dia, usuales),
+        "graficas": _graficas(
+            dia,
+            usuales,
+            horas_de_servicio(c.horario, hoy),
+            ahora.astimezone(_zona(c.zona)).hour,
+        ),
     }
 
 
@@ -213,9 +300,37 @@ def _ventanilla(v: Any, ms: int, alertas: list[dict[str, str]]) -> dict[str, Any
     }
 
 
-def _graficas(dia: consultas.Dia, usuales: dict[int, float]) -> dict[str, Any]:
-    horas = sorted(set(dia.por_hora) | set(usuales)) or [HORARIO_GRAFICA[0]]
-    horas = list(range(min(*horas, HORARIO_GRAFICA[0]), max(*horas, HORARIO_GRAFICA[1]) + 1))
+def horas_de_servicio(horario: dict[str, Any], dia: Any) -> tuple[int, int]:
+    """(primera, última) hora local del horario de ese día; si ese día no abre, la de la semana;
+    sin horario, HORARIO_GRAFICA. "24:00" cierra a medianoche: la última hora es las 23."""
+
+    def rango(valor: Any) -> tuple[int, int] | None:
+        if not valor:
+            return None
+        (ha, ma), (hc, mc) = (map(int, x.split(":")) for x in valor[:2])
+        return ha, max(ha, hc - (1 if mc == 0 else 0))
+
+    propio = rango(horario.get(DIAS[dia.weekday()]))
+    if propio:
+        return propio
+    todos = [r for v in horario.values() if (r := rango(v))]
+    if todos:
+        return min(r[0] for r in todos), max(r[1] for r in todos)
+    return HORARIO_GRAFICA[0], HORARIO_GRAFICA[1]
+
+
+def _graficas(
+    dia: consultas.Dia,
+    usuales: dict[int, float],
+    servicio: tuple[int, int] = HORARIO_GRAFICA,
+    hora_actual: int | None = None,
+) -> dict[str, Any]:
+    """Llegadas por hora en el horario del centro (más las horas con llegadas fuera de él); las
+    horas de hoy que aún no llegan van en None (no se dibujan como cero)."""
+    con_datos = set(dia.por_hora) | set(usuales)
+    primera = min([servicio[0], *con_datos])
+    ultima = max([servicio[1], *con_datos])
+    horas = list(range(primera, ultima + 1))
     cubeta = CUBETA_DISTRIBUCION_MIN * 60 // kpis.CUBETA_S
     distribucion: dict[int, int] = {}
     for c, n in dia.total.hist_espera.items():
@@ -225,8 +340,14 @@ def _graficas(dia: consultas.Dia, usuales: dict[int, float]) -> dict[str, Any]:
         "llegadas": {
             "horas": horas,
             "etiquetas": [f"{h}:00" for h in horas],
-            "hoy": [dia.por_hora[h].emitidos if h in dia.por_hora else 0 for h in horas],
+            "hoy": [
+                None
+                if hora_actual is not None and h > hora_actual
+                else (dia.por_hora[h].emitidos if h in dia.por_hora else 0)
+                for h in horas
+            ],
             "usual": [round(usuales.get(h, 0.0), 1) for h in horas],
+            "eje": "Hora",
         },
         "espera": {
             "minutos": [i * CUBETA_DISTRIBUCION_MIN for i in range(ultimo + 1)],
@@ -234,6 +355,9 @@ def _graficas(dia: consultas.Dia, usuales: dict[int, float]) -> dict[str, Any]:
                 f"{i * CUBETA_DISTRIBUCION_MIN}–{(i + 1) * CUBETA_DISTRIBUCION_MIN} min"
                 for i in range(ultimo + 1)
             ],
+            # En el eje va solo el inicio de cada rango: «35–40 min» no cabe bajo cada barra.
+            "etiquetas_eje": [str(i * CUBETA_DISTRIBUCION_MIN) for i in range(ultimo + 1)],
             "turnos": [distribucion.get(i, 0) for i in range(ultimo + 1)],
+            "eje": "Minutos de espera",
         },
     }

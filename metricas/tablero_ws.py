@@ -20,6 +20,7 @@ from typing import Any
 from starlette.concurrency import run_in_threadpool
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from metricas.tablero import movimiento
 from pantalla.hub import Hub, Suscripcion
 
 log = logging.getLogger(__name__)
@@ -28,36 +29,13 @@ JUNTAR_S = 0.25
 REFRESCO_S = 20.0
 TIMEOUT_ENVIO_S = 5.0
 MAX_EVENTOS_ENVIADOS = 20
-_TIPOS_BITACORA = {
-    "turno_llamado": "llamado",
-    "turno_rellamado": "llamado de nuevo",
-    "turno_iniciado": "en atención",
-    "turno_finalizado": "atendido",
-    "turno_ausente": "ausente",
-    "turno_transferido": "transferido",
-    "turno_cancelado": "cancelado",
-    "turno_expirado": "expirado",
-    "turno_emitido": "emitido",
-    "ventanilla_abierta": "ventanilla abierta",
-    "ventanilla_pausada": "ventanilla en pausa",
-    "ventanilla_cerrada": "ventanilla cerrada",
-    "cierre_dia": "cierre del día",
-    "impresion_fallida": "impresión fallida",
-}
 
 
-def linea_bitacora(evento: dict[str, Any]) -> dict[str, str]:
-    """Texto corto de un evento público para la bitácora visible del tablero."""
-    partes = [(evento.get("ts") or "")[11:19]]
-    turno = evento.get("turno") or {}
-    if turno.get("folio"):
-        partes.append(turno["folio"])
-    partes.append(_TIPOS_BITACORA.get(str(evento.get("tipo")), str(evento.get("tipo"))))
-    ventanilla = evento.get("ventanilla") or {}
-    if ventanilla.get("nombre"):
-        partes.append(f"· {ventanilla['nombre']}")
-    nivel = "critico" if evento.get("tipo") == "impresion_fallida" else "info"
-    return {"texto": " ".join(p for p in partes if p), "nivel": nivel}
+def linea_bitacora(
+    evento: dict[str, Any], zona: str = "UTC", tramites: dict[str, str] | None = None
+) -> dict[str, str] | None:
+    """Renglón en español de un evento público (hora local del centro), o None si no se muestra."""
+    return movimiento(evento, zona, tramites)
 
 
 async def _esperar_cierre(websocket: WebSocket, sus: Suscripcion) -> None:
@@ -102,7 +80,10 @@ async def servir_tablero(
                         break
                     tanda.append(siguiente)
             estado = await run_in_threadpool(calcular)
-            eventos = [linea_bitacora(e) for e in tanda if "seq" in e][-MAX_EVENTOS_ENVIADOS:]
+            zona = str((estado.get("centro") or {}).get("zona") or "UTC")
+            nombres = estado.get("tramites_nombres") or {}
+            lineas = (linea_bitacora(e, zona, nombres) for e in tanda if "seq" in e)
+            eventos = [x for x in lineas if x][-MAX_EVENTOS_ENVIADOS:]
             await _enviar(websocket, {**estado, "eventos": eventos})
     except (WebSocketDisconnect, OSError, RuntimeError, TimeoutError):
         motivo = "desconectado"

@@ -20,9 +20,10 @@ from starlette.websockets import WebSocket
 from metricas import consultas, prometheus, registro, reportes, tablero
 from metricas.tablero_ws import servir_tablero
 from turnos.dominio.numeracion import dia_local
-from turnos.errores import EntradaInvalida, NoAutenticado
+from turnos.errores import EntradaInvalida, NoAutenticado, TurnosError
 from turnos.permisos import Actor, Permiso, exigir
 from turnos.servicios import consultas as nucleo
+from turnos.tiempo import a_ms
 from turnos.web.auth import actor
 from turnos.web.personal import render
 
@@ -74,17 +75,19 @@ def _fecha(valor: str | None, defecto: date) -> date:
         raise EntradaInvalida(f"«{valor}» no es una fecha AAAA-MM-DD.") from None
 
 
-def _hoy(request: Request, slug: str) -> date:
+def _centro_y_hoy(request: Request, slug: str) -> tuple[str, date]:
+    """Nombre del centro (para los títulos) y su día local de hoy."""
     with request.app.state.alm.lectura() as conn:
-        zona = nucleo.centro(conn, slug).zona
-    return dia_local(request.app.state.reloj(), zona)
+        c = nucleo.centro(conn, slug)
+    return c.nombre, dia_local(request.app.state.reloj(), c.zona)
 
 
 def _informe(request: Request, slug: str, desde: date, hasta: date) -> consultas.Informe:
     alm = request.app.state.alm
-    hoy = _hoy(request, slug)
+    ahora = request.app.state.reloj()
     with alm.lectura() as conn:
-        return consultas.informe(alm.motor, conn, slug, desde, hasta, hoy)
+        hoy = dia_local(ahora, nucleo.centro(conn, slug).zona)
+        return consultas.informe(alm.motor, conn, slug, desde, hasta, hoy, a_ms(ahora))
 
 
 # -- tablero --------------------------------------------------------------------------------
@@ -138,7 +141,7 @@ async def pagina_reportes(request: Request) -> Response:
         return quien
     slug = request.path_params["centro"]
     q = request.query_params
-    hoy = await run_in_threadpool(_hoy, request, slug)
+    nombre_centro, hoy = await run_in_threadpool(_centro_y_hoy, request, slug)
     desde = _fecha(q.get("desde"), hoy.replace(day=1))
     hasta = _fecha(q.get("hasta"), hoy)
     error = reportes.periodo_valido(desde, hasta)
@@ -147,7 +150,13 @@ async def pagina_reportes(request: Request) -> Response:
     vista, formato = q.get("vista", ""), q.get("formato", "html")
     if formato not in ("html", "csv", "xlsx"):
         raise EntradaInvalida("Formato no válido; use html, csv o xlsx.")
-    base = {"usuario": quien, "centro": slug, "desde": desde, "hasta": hasta}
+    base = {
+        "usuario": quien,
+        "centro": slug,
+        "nombre_centro": nombre_centro,
+        "desde": desde,
+        "hasta": hasta,
+    }
     nombre = f"{slug}_{desde.isoformat()}_{hasta.isoformat()}"
     if vista == "registro":
         return await _registro(request, quien, slug, desde, hasta, formato, nombre, base)
@@ -159,7 +168,17 @@ async def pagina_reportes(request: Request) -> Response:
         )
     inf = await run_in_threadpool(_informe, request, slug, desde, hasta)
     if vista == "evidencia":
-        return render(request, "evidencia.html", {**base, **contexto_evidencia(inf)})
+        # La evidencia es una página imprimible: no hay CSV/XLSX de ella, y se dice en lugar de
+        # cambiar de formato en silencio.
+        aviso = (
+            "La evidencia MAS solo se genera en pantalla: imprímala o guárdela como PDF desde el "
+            "navegador. Para Excel o CSV elija el reporte «Indicadores»."
+            if formato != "html"
+            else ""
+        )
+        return render(
+            request, "evidencia.html", {**base, **contexto_evidencia(inf), "aviso": aviso}
+        )
     tablas = {n: reportes.tabla(inf, n) for n in reportes.TABLAS}
     if formato == "csv":
         cual = q.get("tabla", "tramites")
@@ -175,7 +194,11 @@ async def pagina_reportes(request: Request) -> Response:
             **base,
             "puede_registro": quien.puede(Permiso.VER_REGISTRO),
             "tablas": [
-                (reportes.TITULOS[n], [reportes.formatear(f) for f in filas])
+                (
+                    reportes.TITULOS[n],
+                    [reportes.encabezado(c) for c in (filas[0] if filas else [])],
+                    [list(reportes.formatear(f).values()) for f in filas],
+                )
                 for n, filas in tablas.items()
             ],
         },
@@ -245,26 +268,46 @@ def _descarga(cuerpo: bytes, archivo: str, privado: bool = False) -> Response:
 # -- datos abiertos -------------------------------------------------------------------------
 
 
-def _periodo_abierto(request: Request, slug: str) -> tuple[date, date]:
-    ayer = _hoy(request, slug) - timedelta(days=1)
+def _periodo_abierto(request: Request, hoy: date) -> tuple[date, date]:
+    ayer = hoy - timedelta(days=1)
     q = request.query_params
-    hasta = min(_fecha(q.get("hasta"), ayer), ayer)  # solo días cerrados
+    pedido_hasta = _fecha(q.get("hasta"), ayer)
+    hasta = min(pedido_hasta, ayer)  # solo días cerrados
     desde = _fecha(q.get("desde"), hasta - timedelta(days=29))
-    error = reportes.periodo_valido(desde, hasta)
+    if desde > ayer:
+        raise EntradaInvalida(
+            f"Los datos abiertos se publican solo para días ya cerrados: el {desde.isoformat()}"
+            f" {'es hoy y aún no termina' if desde == hoy else 'aún no llega'}. El último día"
+            f" disponible es el {ayer.isoformat()}."
+        )
+    error = reportes.periodo_valido(desde, pedido_hasta if pedido_hasta < desde else hasta)
     if error:
         raise EntradaInvalida(error)
     return desde, hasta
 
 
-def _datos_abiertos(request: Request, slug: str) -> tuple[date, date, list[dict[str, Any]]]:
-    desde, hasta = _periodo_abierto(request, slug)
-    return desde, hasta, reportes.datos_abiertos(_informe(request, slug, desde, hasta))
+def _datos_abiertos(request: Request, slug: str) -> tuple[str, date, date, list[dict[str, Any]]]:
+    nombre, hoy = _centro_y_hoy(request, slug)
+    desde, hasta = _periodo_abierto(request, hoy)
+    return nombre, desde, hasta, reportes.datos_abiertos(_informe(request, slug, desde, hasta))
 
 
 async def datos_abiertos(request: Request) -> Response:
     slug = request.path_params["centro"]
     extension = request.path_params.get("extension")
-    desde, hasta, filas = await run_in_threadpool(_datos_abiertos, request, slug)
+    try:
+        nombre, desde, hasta, filas = await run_in_threadpool(_datos_abiertos, request, slug)
+    except TurnosError as exc:
+        # Quien pide .json/.csv es un programa: el error va en su formato, no en una página HTML.
+        if extension == "json":
+            return JSONResponse({"error": exc.codigo, "mensaje": exc.mensaje}, exc.status)
+        if extension == "csv":
+            return Response(
+                f"error: {exc.codigo}\n{exc.mensaje}\n",
+                status_code=exc.status,
+                media_type="text/plain; charset=utf-8",
+            )
+        raise
     if extension == "csv":
         return _descarga(
             reportes.a_csv(filas, [c for c, _ in reportes.DICCIONARIO]).encode(),
@@ -287,6 +330,7 @@ async def datos_abiertos(request: Request) -> Response:
         "datos_abiertos.html",
         {
             "centro": slug,
+            "nombre_centro": nombre,
             "desde": desde,
             "hasta": hasta,
             "diccionario": reportes.DICCIONARIO,

@@ -14,6 +14,8 @@
     }
     campo("tarjeta").classList.toggle("llamado", v.llamado);
     campo("cancelar").hidden = !v.puede_cancelar;
+    campo("nota").hidden = v.terminado;
+    campo("nota-cancelar").hidden = !v.puede_cancelar;
     document.title = (v.llamado ? "¡Es su turno! " : "") + `Turno ${v.folio}`;
     if (v.llamado && navigator.vibrate) navigator.vibrate([300, 150, 300]);
     terminado = v.terminado;

@@ -75,32 +75,47 @@
     }
   }
 
-  function agregarBitacora(eventos) {
+  // «Últimos movimientos»: el servidor manda los renglones ya redactados (hora local incluida).
+  function pintarMovimientos(movimientos) {
     const ol = document.getElementById("bitacora");
-    for (const e of eventos) {
+    ol.replaceChildren();
+    for (const m of movimientos) {
       const li = document.createElement("li");
-      li.className = "nivel-" + e.nivel;
-      li.textContent = e.texto;
-      ol.prepend(li);
+      li.className = "nivel-" + m.nivel;
+      const hora = document.createElement("time");
+      hora.textContent = m.hora;
+      li.append(hora, " " + m.texto);
+      ol.appendChild(li);
     }
-    while (ol.children.length > 30) ol.lastChild.remove();
+    if (!movimientos.length) {
+      const li = document.createElement("li");
+      li.className = "sin-movimientos";
+      li.textContent = ol.dataset.vacio || "Sin movimientos todavía.";
+      ol.appendChild(li);
+    }
   }
 
-  function grafica(id, datos, series, barras, eje) {
+  function grafica(id, datos, series, barras) {
     const caja = document.getElementById(id);
     if (!window.uPlot || !caja) return;
     const ancho = Math.max(280, caja.clientWidth || 480);
     const etiquetas = datos.etiquetas;
+    const enEje = datos.etiquetas_eje || etiquetas;
     const opciones = {
       width: ancho,
       height: 220,
+      padding: [12, 24, 0, 0], // margen a la derecha: la última etiqueta no se corta
       legend: { show: true },
-      scales: { x: { time: false } },
+      // Barras: medio rango de margen a cada lado, para que la primera y la última no se corten.
+      scales: { x: barras ? { time: false, range: (u, min, max) => [min - 0.5, max + 0.5] } : { time: false } },
       axes: [
-        { values: (u, vals) => vals.map((v) => etiquetas[v] !== undefined ? etiquetas[v] : "") },
+        {
+          label: datos.eje, labelSize: 24,
+          values: (u, vals) => vals.map((v) => Number.isInteger(v) && enEje[v] !== undefined ? enEje[v] : ""),
+        },
         {},
       ],
-      series: [{ label: eje, value: (u, v) => (v === null || v === undefined ? "--" : etiquetas[v]) }].concat(series.map((s) => ({
+      series: [{ label: datos.eje, value: (u, v) => (v === null || v === undefined ? "--" : etiquetas[v]) }].concat(series.map((s) => ({
         label: s.etiqueta, stroke: s.color, width: 2,
         fill: barras ? s.color + "55" : undefined,
         paths: barras ? window.uPlot.paths.bars({ size: [0.8] }) : undefined,
@@ -122,14 +137,14 @@
     pintarTramites(e.tramites);
     pintarVentanillas(e.ventanillas);
     pintarLista("alertas", e.alertas, "Sin alertas.");
-    agregarBitacora(e.eventos || []);
+    pintarMovimientos(e.movimientos || []);
     grafica("grafica-llegadas", e.graficas.llegadas, [
       { etiqueta: "Hoy", campo: "hoy", color: "#1f5fa8" },
       { etiqueta: "Lo usual", campo: "usual", color: "#9a6700" },
-    ], false, "Hora");
+    ], false);
     grafica("grafica-espera", e.graficas.espera, [
       { etiqueta: "Turnos", campo: "turnos", color: "#2e7d32" },
-    ], true, "Espera");
+    ], true);
     raiz.dataset.seq = e.seq;
   }
 

@@ -134,6 +134,9 @@
       return fila;
     }));
 
+    // Sin llamados anteriores no se muestra el encabezado «Turno / Pase a» sobre una tabla vacía.
+    $("tabla-recientes").hidden = cuerpo.rows.length === 0;
+
     // Filas que no caben completas se ocultan: media fila cortada confunde a la distancia.
     const limite = cuerpo.closest(".tabla-recientes").getBoundingClientRect().bottom;
     for (const fila of Array.from(cuerpo.rows)) {
@@ -152,7 +155,48 @@
       li.append(nombre, cuantos);
       return li;
     }));
+    ajustarCola();
   }
+
+  // La lista de espera siempre cabe: primero se reduce la letra y, si ni así cabe, se divide en
+  // páginas que rotan solas (en una TV nadie desplaza la pantalla).
+  const ESCALAS = [1, 0.9, 0.8, 0.72, 0.65, 0.6];
+  const PAGINA_MS = 10000;
+  const paginacion = { paginas: 1, actual: 0 };
+
+  function desborda(cola) {
+    return cola.scrollHeight > cola.clientHeight + 1;
+  }
+
+  function ajustarCola() {
+    const cola = $("cola");
+    const items = Array.from(cola.children);
+    for (const li of items) li.hidden = false;
+    let i = 0;
+    cola.style.setProperty("--escala", String(ESCALAS[0]));
+    while (desborda(cola) && i < ESCALAS.length - 1) {
+      i += 1;
+      cola.style.setProperty("--escala", String(ESCALAS[i]));
+    }
+    let porPagina = items.length || 1;
+    if (desborda(cola)) {
+      const limite = cola.getBoundingClientRect().bottom + 1;
+      const primero = items.findIndex((li) => li.getBoundingClientRect().bottom > limite);
+      if (primero >= 0) porPagina = Math.max(1, primero);
+    }
+    paginacion.paginas = Math.max(1, Math.ceil(items.length / porPagina));
+    paginacion.actual %= paginacion.paginas;
+    items.forEach((li, n) => { li.hidden = Math.floor(n / porPagina) !== paginacion.actual; });
+    const indicador = $("cola-pagina");
+    indicador.hidden = paginacion.paginas < 2;
+    indicador.textContent = `${paginacion.actual + 1} de ${paginacion.paginas}`;
+  }
+
+  setInterval(() => {
+    if (paginacion.paginas < 2) return;
+    paginacion.actual = (paginacion.actual + 1) % paginacion.paginas;
+    ajustarCola();
+  }, PAGINA_MS);
 
   function destellar(el) {
     el.classList.remove("destello");

@@ -20,7 +20,7 @@ import pytest
 
 from kiosco.cli import asignar
 from tests.browser.conftest import ARGS, CHROMIUM
-from tests.conftest import AHORA, Centro, omitir, sembrar_centro
+from tests.conftest import AHORA, TODO_EL_DIA, Centro, omitir, sembrar_centro
 from tests.servidor import puerto_libre, servidor
 from turnos.db.almacen import Almacen
 from turnos.db.migrar import migrar
@@ -291,12 +291,70 @@ def test_ya_no_voy_a_esperar(navegador, entorno, viewport):
     contexto = navegador.new_context(viewport=viewport, locale="es-MX")
     p = contexto.new_page()
     p.goto(url)
+    assert "con él se puede cancelar su turno" in p.locator(".nota").inner_text()
     p.get_by_role("button", name="Ya no voy a esperar").click()
     assert serias(p) == []
     p.get_by_role("button", name="Sí, cancelar mi turno").click()
     p.locator('[data-campo="titulo"]').filter(has_text="Cancelado").wait_for(timeout=10000)
     assert p.get_by_role("button", name="Ya no voy a esperar").is_hidden()
+    assert p.locator(".nota").is_hidden()  # ya no hay nada que cancelar ni que se actualice
+    p.reload()
+    p.locator('[data-campo="titulo"]').filter(has_text="Cancelado").wait_for(timeout=10000)
+    assert "cancelar su turno" not in p.locator("body").inner_text()
     token = url.rsplit("/t/", 1)[1]
     assert httpx.get(f"{entorno.url}/api/v1/turnos/{token}").json()["estado"] == "cancelado"
     assert serias(p) == []
     contexto.close()
+
+
+def _dentro(pagina: Any, locator: Any) -> None:
+    caja = locator.bounding_box()
+    vista = pagina.viewport_size
+    assert caja is not None
+    assert caja["height"] >= 64 and caja["width"] >= 64, caja
+    assert caja["x"] >= 0 and caja["x"] + caja["width"] <= vista["width"], caja
+    assert caja["y"] >= 0 and caja["y"] + caja["height"] <= vista["height"], caja
+
+
+def test_horizontal_diez_tramites_y_cita_caben_sin_desplazar(navegador, entorno):
+    nombres = [
+        ("Movilidad", "Licencia de conducir"),
+        ("Movilidad", "Placas y tarjeta de circulación"),
+        ("Movilidad", "Baja de vehículo"),
+        ("Movilidad", "Permiso para circular sin placas"),
+        ("Pagos", "Pago de impuesto predial"),
+        ("Pagos", "Constancia catastral"),
+        ("Registro Civil", "Acta de nacimiento (copia certificada)"),
+        ("Registro Civil", "Impresión y corrección de CURP"),
+        ("Servicios", "Contrato de agua potable"),
+        ("Atención ciudadana", "Información y orientación"),
+    ]
+    catalogo.crear_centro(entorno.alm, "diez", "Centro con diez trámites", horario=TODO_EL_DIA)
+    catalogo.importar_tramites(
+        entorno.alm,
+        "diez",
+        [
+            {"clave": f"T{i}", "nombre": n, "prefijo": chr(65 + i), "categoria": c}
+            for i, (c, n) in enumerate(nombres)
+        ],
+        AHORA,
+    )
+    _, token = cuentas.crear_dispositivo(entorno.alm, "diez", "kiosco", "kiosco-d", AHORA)
+    contexto = navegador.new_context(viewport=HORIZONTAL, locale="es-MX")
+    p = contexto.new_page()
+    p.goto(f"{entorno.url}/kiosco/diez?token={token}")
+    for _, nombre in nombres:
+        _dentro(p, p.get_by_role("button", name=nombre, exact=True))
+    _dentro(p, p.get_by_role("button", name="Tengo una cita"))
+    assert p.evaluate("document.documentElement.scrollHeight") <= HORIZONTAL["height"]
+    contexto.close()
+
+
+def test_horizontal_ticket_con_listo_a_la_vista_y_sin_promesa_de_encuesta(navegador, entorno):
+    p = kiosco(navegador, entorno, HORIZONTAL)
+    tomar(p, "Trámite A")
+    ticket = visible(p, "ticket")
+    _dentro(p, ticket.get_by_role("button", name="Listo"))
+    _dentro(p, ticket.locator("svg"))
+    assert "evaluar" not in ticket.inner_text().lower()
+    p.context.close()

@@ -23,6 +23,7 @@ from pantalla.banco import AlmacenMemoria, ServidorHilo
 from pantalla.hub import Hub
 from pantalla.web import OpcionesPantalla, montar_estaticos, respuesta_pantalla
 from pantalla.ws import parametros, servir
+from tests.conftest import omitir
 
 pytestmark = pytest.mark.browser
 
@@ -64,9 +65,9 @@ VOZ_MX = '[{lang: "es-MX", name: "Prueba MX", default: true, localService: true}
 
 
 class Sala:
-    def __init__(self) -> None:
+    def __init__(self, tramites: dict[str, tuple[str, str]] | None = None) -> None:
         self.hub = Hub()
-        self.almacen = AlmacenMemoria()
+        self.almacen = AlmacenMemoria(tramites=tramites)
         self.servidor = ServidorHilo(self._app())
 
     def _app(self) -> Starlette:
@@ -123,8 +124,11 @@ class Sala:
 @pytest.fixture(scope="module")
 def navegador() -> Iterator[Any]:
     if not os.path.exists(CHROMIUM):
-        pytest.skip(f"no hay Chromium en {CHROMIUM}")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright no instalado")
+        omitir(f"no hay Chromium en {CHROMIUM} (apt-get install chromium)")
+    try:
+        import playwright.sync_api as sync_api
+    except ImportError:
+        omitir("Playwright no instalado (pip install '.[test]')")
     global expect
     expect = sync_api.expect
     with tempfile.TemporaryDirectory() as perfil, sync_api.sync_playwright() as pw:
@@ -235,3 +239,88 @@ def test_reconexion_no_pierde_llamados_y_sin_voz_en_espanol_solo_destella(
         assert pagina.errores == []
     finally:
         pagina.close()
+
+
+DIEZ_TRAMITES = {
+    f"T{i}": (chr(ord("A") + i), nombre)
+    for i, nombre in enumerate(
+        [
+            "Licencia de conducir",
+            "Placas y tarjeta de circulación",
+            "Pago de impuesto predial",
+            "Acta de nacimiento (copia certificada)",
+            "Impresión y corrección de CURP",
+            "Contrato de agua potable",
+            "Constancia catastral",
+            "Información y orientación",
+            "Constancia de no adeudo",
+            "Permiso de construcción",
+        ]
+    )
+}
+
+
+def _visibles_dentro(pagina: Any) -> list[str]:
+    """Claves de los trámites visibles; falla si alguno sale (aunque sea en parte) de la ventana."""
+    cajas = pagina.evaluate(
+        """() => Array.from(document.querySelectorAll('#cola li')).map((li) => {
+            const r = li.getBoundingClientRect();
+            const c = document.getElementById('cola').getBoundingClientRect();
+            return {clave: li.dataset.tramite, oculto: li.hidden, top: r.top, bottom: r.bottom,
+                    left: r.left, right: r.right, fondo: c.bottom,
+                    w: innerWidth, h: innerHeight};
+        })"""
+    )
+    visibles = []
+    for c in cajas:
+        if c["oculto"]:
+            continue
+        assert c["top"] >= 0 and c["bottom"] <= min(c["h"], c["fondo"] + 1), c
+        assert c["left"] >= 0 and c["right"] <= c["w"], c
+        visibles.append(c["clave"])
+    return visibles
+
+
+@pytest.mark.parametrize("ancho,alto", [(1920, 1080), (1080, 1920)])
+def test_diez_tramites_caben_en_pantalla_y_sin_llamados_no_hay_encabezado(
+    navegador: Any, ancho: int, alto: int
+) -> None:
+    sala = Sala(DIEZ_TRAMITES)
+    with sala.servidor:
+        for clave in DIEZ_TRAMITES:
+            sala.publicar(sala.almacen.emitir(clave))
+        pagina = abrir(navegador, sala)
+        try:
+            pagina.set_viewport_size({"width": ancho, "height": alto})
+            pagina.wait_for_timeout(200)
+            assert pagina.locator("#cola li").count() == 10
+            assert not pagina.locator("#tabla-recientes").is_visible()  # nada llamado todavía
+            assert sorted(_visibles_dentro(pagina)) == sorted(DIEZ_TRAMITES)
+            if os.environ.get("TURNOS_CAPTURAS"):
+                pagina.screenshot(path=f"{os.environ['TURNOS_CAPTURAS']}/cola-{ancho}x{alto}.png")
+
+            # Con llamados previos la tabla aparece, y la cola sigue cabiendo.
+            turnos = [sala.almacen.turno(clave) for clave in list(DIEZ_TRAMITES)[:4]]
+            for n, t in enumerate(turnos, start=1):
+                sala.llamar(t, n)
+            expect(pagina.locator("#recientes tr")).to_have_count(3, timeout=15_000)
+            assert pagina.locator("#tabla-recientes").is_visible()
+            assert sorted(_visibles_dentro(pagina)) == sorted(DIEZ_TRAMITES)
+            assert pagina.errores == []
+        finally:
+            pagina.close()
+
+
+def test_con_muchos_tramites_la_cola_rota_por_paginas(navegador: Any) -> None:
+    muchos = {f"X{i:02d}": ("A", f"Trámite con nombre largo número {i}") for i in range(40)}
+    sala = Sala(muchos)
+    with sala.servidor:
+        pagina = abrir(navegador, sala)
+        try:
+            visibles = _visibles_dentro(pagina)
+            assert 0 < len(visibles) < 40
+            assert pagina.locator("#cola-pagina").is_visible()
+            assert pagina.text_content("#cola-pagina").startswith("1 de ")
+            assert pagina.errores == []
+        finally:
+            pagina.close()

@@ -60,6 +60,10 @@ def test_llamado_por_la_api_aparece_sin_recargar(pagina, vivo) -> None:
     pagina.locator("#grafica-llegadas .uplot").wait_for()  # uPlot local, sin CDN
     fila = pagina.locator("#ventanillas tr[data-numero='1']")
     assert fila.locator(".folio").inner_text() == "—"
+    # Al cargar, los movimientos de hoy ya están (del estado inicial), en español y hora local.
+    assert pagina.locator("#bitacora li").all_inner_texts() == [
+        "10:00:00 Turno A-001 emitido · Trámite A"
+    ]
     marca = pagina.evaluate("window.__sin_recargar = 1")
     assert httpx.post(f"{api}/ventanillas/1/abrir", headers=personal).status_code == 200
     assert httpx.post(f"{api}/ventanillas/1/llamar", headers=personal).status_code == 200
@@ -68,7 +72,8 @@ def test_llamado_por_la_api_aparece_sin_recargar(pagina, vivo) -> None:
     )
     assert pagina.evaluate("window.__sin_recargar") == 1 and marca == 1
     assert "Atendiendo" in fila.inner_text()
-    pagina.locator("#bitacora li", has_text="A-001 llamado").wait_for()
+    pagina.locator("#bitacora li", has_text="Turno A-001 llamado a Ventanilla 1").wait_for()
+    assert "Ventanilla 1 abierta" in pagina.locator("#bitacora").inner_text()
     assert pagina.locator("#resumen [data-campo='esperando']").inner_text() == "0"
 
 

@@ -202,3 +202,53 @@ def test_cli_reporte_csv_xlsx_html(alm, centro, db_url, tmp_path) -> None:
     assert load_workbook(tmp_path / "r.xlsx")["ventanillas"].max_row == 3
     html = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert "<style>" in html and "Modernización y digitalización" in html
+
+
+def test_evidencia_de_hoy_cuenta_la_ventanilla_abierta_hasta_ahora(alm, centro, db_url) -> None:
+    """Abierta a las 10:00 y consultada a las 10:05: 5 min de horas-ventanilla, no 14 h."""
+    olvidar_cache()
+    ventanillas.cambiar_estado(alm, centro.slug, 1, "abierta", centro.staff[0], minutos(0))
+    app = con_metricas(crear_app(Settings(db=db_url, secreto="x"), reloj=lambda: minutos(5)))
+    with TestClient(app) as c:
+        r = c.get(
+            f"/tablero/prueba/reportes?vista=evidencia&{PERIODO}", headers=bearer(centro.jefe_token)
+        )
+    assert r.status_code == 200
+    assert "<b>0.08</b> horas-ventanilla" in r.text  # 5 min = 0.083 h
+
+
+def test_reportes_con_nombre_del_centro_y_encabezados_en_espanol(cliente, centro) -> None:
+    h = bearer(centro.jefe_token)
+    r = cliente.get(f"/tablero/prueba/reportes?vista=kpis&{PERIODO}", headers=h)
+    assert r.status_code == 200 and "Reportes de Centro de prueba" in r.text
+    for titulo in ("Día de la semana", "Días con servicio", "Espera media", "Origen: recepción"):
+        assert f'<th scope="col">{titulo}</th>' in r.text
+    assert "espera_media_s" not in r.text and "dia semana" not in r.text
+    assert 'class="desplazable"' in r.text
+    r = cliente.get("/datos-abiertos/prueba")
+    assert "Datos abiertos de Centro de prueba" in r.text
+
+
+def test_evidencia_en_csv_o_xlsx_lo_explica(cliente, centro) -> None:
+    h = bearer(centro.jefe_token)
+    r = cliente.get(f"/tablero/prueba/reportes?vista=evidencia&formato=csv&{PERIODO}", headers=h)
+    assert r.status_code == 200 and "solo se genera en pantalla" in r.text
+    r = cliente.get(f"/tablero/prueba/reportes?vista=evidencia&{PERIODO}", headers=h)
+    assert "solo se genera en pantalla" not in r.text
+
+
+def test_errores_de_datos_abiertos_en_el_formato_pedido(cliente) -> None:
+    r = cliente.get("/datos-abiertos/prueba.json?desde=xx")
+    assert r.status_code == 400 and r.headers["content-type"].startswith("application/json")
+    assert r.json() == {"error": "entrada_invalida", "mensaje": "«xx» no es una fecha AAAA-MM-DD."}
+    r = cliente.get("/datos-abiertos/prueba.csv?desde=xx")
+    assert r.status_code == 400 and r.headers["content-type"].startswith("text/plain")
+    assert "no es una fecha" in r.text and "<html" not in r.text
+    assert cliente.get("/datos-abiertos/nadie.json").json()["error"] == "centro_no_encontrado"
+    # Hoy (2026-11-24 en el reloj de la app) aún no cierra: se dice eso, no «fecha final anterior».
+    r = cliente.get("/datos-abiertos/prueba.json?desde=2026-11-24&hasta=2026-11-24")
+    mensaje = r.json()["mensaje"]
+    assert r.status_code == 400 and "días ya cerrados" in mensaje and "2026-11-23" in mensaje
+    assert "anterior a la inicial" not in mensaje
+    r = cliente.get("/datos-abiertos/prueba.json?desde=2026-11-23&hasta=2026-11-01")
+    assert r.json()["mensaje"] == "La fecha final es anterior a la inicial."

@@ -233,3 +233,24 @@ def test_resumen_diario_persistido_sobrevive_al_reinicio(alm: Almacen, centro: C
         conn.exec_driver_sql("UPDATE kpi_dia SET version = version + 1")
     with alm.lectura() as conn:
         assert persistencia.leer(conn, consultas.Dia, cid, DIA.isoformat()) is None
+
+
+def test_ventanilla_abierta_hoy_cuenta_hasta_ahora_y_los_dias_pasados_no_cambian(
+    alm: Almacen, centro: Centro
+) -> None:
+    """Abierta a las 10:00 y sin cerrar: a las 10:05 son 5 minutos, no hasta la medianoche."""
+    consultas.olvidar_cache()
+    ventanillas.cambiar_estado(alm, centro.slug, 1, "abierta", centro.staff[0], minutos(0))
+
+    def abierta_min(hoy: date, ahora_ms: int | None) -> float:
+        with alm.lectura() as conn:
+            inf = consultas.informe(alm.motor, conn, centro.slug, DIA, DIA, hoy, ahora_ms)
+        assert sum(inf.persona_ms.values()) == sum(inf.abierta_ms.values())
+        return sum(inf.abierta_ms.values()) / 60_000
+
+    cinco = int(minutos(5).timestamp() * 1000)
+    assert abierta_min(DIA, cinco) == pytest.approx(5)
+    # Un día ya pasado cuenta hasta su fin (10:00 → 24:00), con o sin «ahora».
+    manana = int(minutos(60 * 20).timestamp() * 1000)
+    assert abierta_min(date(2026, 11, 24), manana) == pytest.approx(14 * 60)
+    assert abierta_min(date(2026, 11, 24), None) == pytest.approx(14 * 60)
