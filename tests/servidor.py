@@ -29,7 +29,11 @@ class Servidor:
 
 @contextmanager
 def servidor(
-    db_url: str, *, workers: int = 1, extra_env: dict[str, str] | None = None
+    db_url: str,
+    *,
+    workers: int = 1,
+    extra_env: dict[str, str] | None = None,
+    fabrica: str = "turnos.web.app:fabrica",
 ) -> Iterator[Servidor]:
     puerto = puerto_libre()
     env = {
@@ -43,7 +47,7 @@ def servidor(
         sys.executable,
         "-m",
         "uvicorn",
-        "turnos.web.app:fabrica",
+        fabrica,
         "--factory",
         "--host",
         "127.0.0.1",

@@ -23,6 +23,7 @@ from pantalla.banco import AlmacenMemoria, ServidorHilo
 from pantalla.hub import Hub
 from pantalla.web import OpcionesPantalla, montar_estaticos, respuesta_pantalla
 from pantalla.ws import parametros, servir
+from tests.browser.conftest import ARGS
 from tests.conftest import omitir
 
 pytestmark = pytest.mark.browser
@@ -30,14 +31,6 @@ pytestmark = pytest.mark.browser
 CHROMIUM = "/usr/bin/chromium"
 expect: Any = None  # playwright.sync_api.expect, se importa solo si hay navegador
 TOKEN = 'tok-<pantalla>&"prueba"'  # con caracteres que la plantilla debe escapar
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 GRABADORA = """
 (() => {

@@ -14,7 +14,6 @@ from metricas import cli
 from metricas.consultas import informe, olvidar_cache
 from pantalla.banco import ServidorHilo
 from tests.conftest import AHORA, sembrar_centro
-from tests.e2e.test_metricas_apoyo import con_metricas
 from tests.integration.test_metricas_kpis import DIA, escenario
 from turnos.db.almacen import Almacen
 from turnos.db.migrar import migrar
@@ -34,8 +33,7 @@ def vivo(tmp_path) -> Iterator[tuple[ServidorHilo, Any]]:
     motor.dispose()
     olvidar_cache()
     app = crear_app(Settings(db=url, secreto="x"), reloj=lambda: AHORA)
-    srv = ServidorHilo(app)
-    con_metricas(app, loop_de=lambda: srv.loop)
+    srv = ServidorHilo(app, lifespan="on")  # arranque real: hub y publicación
     with srv:
         yield srv, centro
 

@@ -21,7 +21,7 @@ from starlette.testclient import TestClient
 from metricas import prometheus as prom
 from metricas.consultas import olvidar_cache
 from tests.conftest import minutos, omitir, sembrar_centro
-from tests.e2e.test_metricas_apoyo import con_metricas, servidor_metricas
+from tests.e2e.test_metricas_apoyo import servidor_metricas
 from tests.integration.test_metricas_kpis import escenario
 from tests.servidor import puerto_libre
 from turnos.db.almacen import Almacen
@@ -51,9 +51,7 @@ def valor(m: dict, nombre: str, **etiquetas: str) -> float:
 def app(alm, centro, db_url):
     olvidar_cache()
     escenario(alm, centro)
-    return con_metricas(
-        crear_app(Settings(db=db_url, secreto="prueba-secreto"), reloj=lambda: minutos(130))
-    )
+    return crear_app(Settings(db=db_url, secreto="prueba-secreto"), reloj=lambda: minutos(130))
 
 
 def test_metrics_con_las_cifras_del_escenario(app) -> None:
@@ -93,7 +91,7 @@ def test_medidores_en_vivo(alm, centro, db_url) -> None:
     ventanillas.cambiar_estado(alm, centro.slug, 1, "abierta", centro.staff[0], minutos(0))
     emision.emitir(alm, centro.slug, "A", centro.kiosco, minutos(1))
     emision.emitir(alm, centro.slug, "A", centro.kiosco, minutos(5))
-    app = con_metricas(crear_app(Settings(db=db_url, secreto="x"), reloj=lambda: minutos(41)))
+    app = crear_app(Settings(db=db_url, secreto="x"), reloj=lambda: minutos(41))
     with TestClient(app) as cliente:
         m = muestras(cliente.get("/metrics").text)
     assert valor(m, "turnos_en_espera", centro="prueba", tramite="A") == 2
@@ -122,14 +120,14 @@ def test_promtool_y_collector_iguales(app) -> None:
 def test_incremental_da_lo_mismo_que_desde_cero(alm, centro, db_url) -> None:
     from turnos.servicios import atencion, emision, ventanillas
 
-    app = con_metricas(crear_app(Settings(db=db_url, secreto="x"), reloj=lambda: minutos(30)))
+    app = crear_app(Settings(db=db_url, secreto="x"), reloj=lambda: minutos(30))
     with TestClient(app) as cliente:
         cliente.get("/metrics")
         ventanillas.cambiar_estado(alm, centro.slug, 1, "abierta", centro.staff[0], minutos(0))
         emision.emitir(alm, centro.slug, "A", centro.kiosco, minutos(1))
         atencion.llamar(alm, centro.slug, 1, centro.staff[0], minutos(4))
         incremental = cliente.get("/metrics").text
-    otra = con_metricas(crear_app(Settings(db=db_url, secreto="x"), reloj=lambda: minutos(30)))
+    otra = crear_app(Settings(db=db_url, secreto="x"), reloj=lambda: minutos(30))
     with TestClient(otra) as cliente:
         desde_cero = cliente.get("/metrics").text
     assert muestras(incremental) == muestras(desde_cero)

@@ -13,7 +13,6 @@ import yaml
 from starlette.testclient import TestClient
 
 from tests.conftest import minutos, omitir
-from tests.e2e.test_metricas_apoyo import con_metricas
 from tests.e2e.test_prometheus import MONITOREO
 from tests.integration.test_metricas_kpis import escenario
 from turnos.settings import Settings
@@ -45,7 +44,7 @@ def test_promtool_check_rules() -> None:
 
 def test_consultas_nombran_metricas_existentes(alm, centro, db_url) -> None:
     escenario(alm, centro)
-    app = con_metricas(crear_app(Settings(db=db_url, secreto="x"), reloj=lambda: minutos(130)))
+    app = crear_app(Settings(db=db_url, secreto="x"), reloj=lambda: minutos(130))
     with TestClient(app) as cliente:
         texto = cliente.get("/metrics").text
     expuestas = set(re.findall(r"^([a-zA-Z_:][a-zA-Z0-9_:]*)", texto, re.MULTILINE))

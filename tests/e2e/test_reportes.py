@@ -16,7 +16,6 @@ from metricas import cli, registro
 from metricas.consultas import olvidar_cache
 from tests.conftest import minutos
 from tests.e2e.conftest import bearer
-from tests.e2e.test_metricas_apoyo import con_metricas
 from tests.integration.test_metricas_kpis import escenario
 from turnos.dominio.estados import Accion
 from turnos.servicios import atencion, emision, ventanillas
@@ -30,9 +29,7 @@ PERIODO = "desde=2026-11-23&hasta=2026-11-23"
 def cliente(alm, centro, db_url):
     olvidar_cache()
     escenario(alm, centro)
-    app = con_metricas(
-        crear_app(Settings(db=db_url, secreto="prueba-secreto"), reloj=lambda: minutos(60 * 24))
-    )
+    app = crear_app(Settings(db=db_url, secreto="prueba-secreto"), reloj=lambda: minutos(60 * 24))
     with TestClient(app) as c:
         yield c
 
@@ -128,7 +125,7 @@ def test_registro_solo_jefe_y_con_retencion(alm, centro, db_url) -> None:
     atencion.llamar(alm, centro.slug, 1, s1, minutos(2))
     atencion.registrar_datos(alm, centro.slug, 1, s1, minutos(3), "Ana Pérez", "ana@example.mx")
     atencion.actuar(alm, centro.slug, 1, Accion.FINALIZAR, s1, minutos(4))
-    app = con_metricas(crear_app(Settings(db=db_url, secreto="x"), reloj=lambda: minutos(10)))
+    app = crear_app(Settings(db=db_url, secreto="x"), reloj=lambda: minutos(10))
     url = f"/tablero/prueba/reportes?vista=registro&formato=csv&{PERIODO}"
     with TestClient(app) as c:
         assert c.get(url, headers=bearer(centro.staff_tokens[0])).status_code == 403
@@ -208,7 +205,7 @@ def test_evidencia_de_hoy_cuenta_la_ventanilla_abierta_hasta_ahora(alm, centro, 
     """Abierta a las 10:00 y consultada a las 10:05: 5 min de horas-ventanilla, no 14 h."""
     olvidar_cache()
     ventanillas.cambiar_estado(alm, centro.slug, 1, "abierta", centro.staff[0], minutos(0))
-    app = con_metricas(crear_app(Settings(db=db_url, secreto="x"), reloj=lambda: minutos(5)))
+    app = crear_app(Settings(db=db_url, secreto="x"), reloj=lambda: minutos(5))
     with TestClient(app) as c:
         r = c.get(
             f"/tablero/prueba/reportes?vista=evidencia&{PERIODO}", headers=bearer(centro.jefe_token)

@@ -15,7 +15,6 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 from metricas.consultas import olvidar_cache
 from pantalla.banco import ServidorHilo
 from tests.conftest import minutos
-from tests.e2e.test_metricas_apoyo import con_metricas
 from turnos.servicios import atencion, emision, ventanillas
 from turnos.settings import Settings
 from turnos.web.app import crear_app
@@ -35,8 +34,7 @@ def entorno(sqlite_url, centro) -> Iterator[tuple[ServidorHilo, Any, Reloj]]:
     olvidar_cache()
     reloj = Reloj()
     app = crear_app(Settings(db=sqlite_url, secreto="x"), reloj=reloj)
-    srv = ServidorHilo(app)
-    con_metricas(app, loop_de=lambda: srv.loop)
+    srv = ServidorHilo(app, lifespan="on")  # arranque real: hub y publicación
     with srv:
         yield srv, app, reloj
 
