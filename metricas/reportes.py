@@ -154,42 +154,49 @@ def _utilizacion(atencion_ms: int, abierta_ms: int) -> float | None:
     return round(atencion_ms / abierta_ms, 4) if abierta_ms else None
 
 
-def _ventanillas(inf: Informe) -> list[dict[str, Any]]:
+def _por_recurso(
+    catalogo: dict[int, Any],
+    acumulados: dict[int, Acumulado],
+    abierto_ms: dict[int, int],
+    identidad: Any,
+    campo_horas: str,
+) -> list[dict[str, Any]]:
+    """Ventanillas o personas: cifras, horas disponibles y utilización (atención ÷ horas)."""
     filas = []
-    for vid, v in inf.ventanillas.items():
-        a = inf.por_ventanilla.get(vid, Acumulado())
-        abierta = inf.abierta_ms.get(vid, 0)
-        if not a.tramos and not abierta:
+    for clave, obj in catalogo.items():
+        a = acumulados.get(clave, Acumulado())
+        ms = abierto_ms.get(clave, 0)
+        if not a.tramos and not ms:
             continue
         filas.append(
             {
-                "numero": v.numero,
-                "ventanilla": v.nombre,
+                **identidad(obj),
                 **_cifras(a, completo=False),
-                "horas_abierta": round(abierta / 3_600_000, 3),
-                "utilizacion": _utilizacion(a.suma_atencion_ms, abierta),
+                campo_horas: round(ms / 3_600_000, 3),
+                "utilizacion": _utilizacion(a.suma_atencion_ms, ms),
             }
         )
     return filas
+
+
+def _ventanillas(inf: Informe) -> list[dict[str, Any]]:
+    return _por_recurso(
+        inf.ventanillas,
+        inf.por_ventanilla,
+        inf.abierta_ms,
+        lambda v: {"numero": v.numero, "ventanilla": v.nombre},
+        "horas_abierta",
+    )
 
 
 def _personal(inf: Informe) -> list[dict[str, Any]]:
-    filas = []
-    for uid, u in inf.usuarios.items():
-        a = inf.por_usuario.get(uid, Acumulado())
-        horas = inf.persona_ms.get(uid, 0)
-        if not a.tramos and not horas:
-            continue
-        filas.append(
-            {
-                "usuario": u.usuario,
-                "persona": u.nombre,
-                **_cifras(a, completo=False),
-                "horas_persona": round(horas / 3_600_000, 3),
-                "utilizacion": _utilizacion(a.suma_atencion_ms, horas),
-            }
-        )
-    return filas
+    return _por_recurso(
+        inf.usuarios,
+        inf.por_usuario,
+        inf.persona_ms,
+        lambda u: {"usuario": u.usuario, "persona": u.nombre},
+        "horas_persona",
+    )
 
 
 def _horas(inf: Informe) -> list[dict[str, Any]]:
