@@ -11,6 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from turnos.web.openapi import objeto as _objeto
+from turnos.web.openapi import operacion
+from turnos.web.openapi import respuesta_json as _json
+
 _ERROR = {"$ref": "#/components/responses/Error"}
 _S = {"type": "string"}
 _I = {"type": "integer"}
@@ -18,38 +22,6 @@ _I = {"type": "integer"}
 
 def _ref(tipo: str, nombre: str) -> dict[str, str]:
     return {"$ref": f"#/components/{tipo}/{nombre}"}
-
-
-def _json(esquema: str, descripcion: str = "OK") -> dict[str, Any]:
-    return {
-        "description": descripcion,
-        "content": {"application/json": {"schema": _ref("schemas", esquema)}},
-    }
-
-
-def _op(
-    resumen: str,
-    respuestas: dict[str, Any],
-    parametros: tuple[str, ...],
-    *,
-    cuerpo: str | None = None,
-    seguridad: bool = True,
-) -> dict[str, Any]:
-    op: dict[str, Any] = {
-        "summary": resumen,
-        "parameters": [_ref("parameters", p) for p in parametros],
-        "responses": {**respuestas, "400": _ERROR, "404": _ERROR},
-        "security": [{"bearer": []}, {"sesion": []}, {"kiosco": []}] if seguridad else [],
-    }
-    if seguridad:
-        op["responses"].update({"401": _ERROR, "403": _ERROR})
-    if cuerpo:
-        op["requestBody"] = {"content": {"application/json": {"schema": _ref("schemas", cuerpo)}}}
-    return op
-
-
-def _objeto(**props: Any) -> dict[str, Any]:
-    return {"type": "object", "properties": props}
 
 
 _IMPRESION = _objeto(
@@ -136,36 +108,42 @@ PARAMETROS: dict[str, Any] = {
     },
 }
 
+# El kiosco también se identifica con su cookie (ver ESQUEMAS_SEGURIDAD).
+_CREDENCIALES = ("bearer", "sesion", "kiosco")
+
 RUTAS: dict[str, dict[str, Any]] = {
     "/api/v1/kiosco/{centro}/turnos": {
-        "post": _op(
+        "post": operacion(
             "Kiosco: emite el turno (se confirma antes de imprimir) e imprime el ticket;"
             " con la cookie del kiosco exige la cabecera X-Turnos-Kiosco: 1",
             {"201": _json("TicketKiosco", "Turno emitido"), "409": _ERROR},
-            ("centro",),
+            parametros=("centro",),
             cuerpo="TurnoKiosco",
+            esquemas=_CREDENCIALES,
         )
     },
     "/api/v1/centros/{centro}/turnos/{folio}/reimprimir": {
-        "post": _op(
+        "post": operacion(
             "Reimprime el ticket de un folio de hoy (personal: operar o administrar)",
             {"200": _json("ResultadoReimpresion"), "409": _ERROR},
-            ("centro", "folio"),
+            parametros=("centro", "folio"),
             cuerpo="Reimpresion",
+            esquemas=_CREDENCIALES,
         )
     },
     "/api/v1/centros/{centro}/impresiones": {
-        "get": _op(
+        "get": operacion(
             "Trabajos de impresión recientes y agentes de kiosco conectados",
             {"200": _json("Impresiones")},
-            ("centro", "estado_impresion"),
+            parametros=("centro", "estado_impresion"),
+            esquemas=_CREDENCIALES,
         )
     },
     "/api/v1/seguimiento/{token}": {
-        "get": _op(
+        "get": operacion(
             "Vista preparada del ticket móvil (/t/{token}), sin datos personales",
             {"200": _json("Seguimiento")},
-            ("token",),
+            parametros=("token",),
             seguridad=False,
         )
     },

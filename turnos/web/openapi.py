@@ -23,24 +23,24 @@ ACCIONES_VENTANILLA = (
 )
 
 
-def _op(
+def operacion(
     resumen: str,
     respuestas: dict[str, Any],
     *,
     cuerpo: str | None = None,
     seguridad: bool = True,
     parametros: tuple[str, ...] = (),
+    esquemas: tuple[str, ...] = ("bearer", "sesion"),
 ) -> dict[str, Any]:
+    """Una operación OpenAPI con los errores comunes; `esquemas`: credenciales que acepta."""
     op: dict[str, Any] = {
         "summary": resumen,
         "parameters": [{"$ref": f"#/components/parameters/{p}"} for p in parametros],
         "responses": {**respuestas, "400": _ERROR, "404": _ERROR},
+        "security": [{e: []} for e in esquemas] if seguridad else [],
     }
     if seguridad:
-        op["security"] = [{"bearer": []}, {"sesion": []}]
         op["responses"].update({"401": _ERROR, "403": _ERROR})
-    else:
-        op["security"] = []
     if cuerpo:
         op["requestBody"] = {
             "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{cuerpo}"}}}
@@ -48,14 +48,14 @@ def _op(
     return op
 
 
-def _json(schema: str, descripcion: str = "OK") -> dict[str, Any]:
+def respuesta_json(schema: str, descripcion: str = "OK") -> dict[str, Any]:
     return {
         "description": descripcion,
         "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}},
     }
 
 
-def _objeto(**props: Any) -> dict[str, Any]:
+def objeto(**props: Any) -> dict[str, Any]:
     return {"type": "object", "properties": props}
 
 
@@ -64,9 +64,9 @@ _I = {"type": "integer"}
 _N = {"type": ["string", "null"]}
 
 ESQUEMAS: dict[str, Any] = {
-    "Error": {**_objeto(error=_S, mensaje=_S), "required": ["error", "mensaje"]},
-    "Salud": _objeto(estado=_S),
-    "Centro": _objeto(
+    "Error": {**objeto(error=_S, mensaje=_S), "required": ["error", "mensaje"]},
+    "Salud": objeto(estado=_S),
+    "Centro": objeto(
         slug=_S,
         nombre=_S,
         zona=_S,
@@ -76,7 +76,7 @@ ESQUEMAS: dict[str, Any] = {
         tolerancia_min=_I,
         mensajes={"type": "array", "items": _S},
     ),
-    "Tramite": _objeto(
+    "Tramite": objeto(
         clave=_S,
         nombre=_S,
         prefijo=_S,
@@ -97,10 +97,10 @@ ESQUEMAS: dict[str, Any] = {
     ),
     "Tramites": {"type": "array", "items": {"$ref": "#/components/schemas/Tramite"}},
     "NuevoTurno": {
-        **_objeto(tramite=_S, clase={"type": "string", "enum": ["general", "preferente"]}),
+        **objeto(tramite=_S, clase={"type": "string", "enum": ["general", "preferente"]}),
         "required": ["tramite"],
     },
-    "TurnoEmitido": _objeto(
+    "TurnoEmitido": objeto(
         folio=_S,
         token=_S,
         tramite=_S,
@@ -113,7 +113,7 @@ ESQUEMAS: dict[str, Any] = {
         centro=_S,
         centro_nombre=_S,
     ),
-    "TurnoPublico": _objeto(
+    "TurnoPublico": objeto(
         id=_I,
         folio=_S,
         centro=_S,
@@ -127,7 +127,7 @@ ESQUEMAS: dict[str, Any] = {
         llamado=_N,
         ventanilla={"type": ["object", "null"], "properties": {"numero": _I, "nombre": _S}},
     ),
-    "TurnoVentanilla": _objeto(
+    "TurnoVentanilla": objeto(
         folio=_S,
         tramite=_S,
         tramite_nombre=_S,
@@ -142,7 +142,7 @@ ESQUEMAS: dict[str, Any] = {
         fin=_N,
         atencion_maxima_min={"type": ["integer", "null"]},
     ),
-    "AccionVentanilla": _objeto(
+    "AccionVentanilla": objeto(
         motivo={
             "type": "string",
             "description": "pausar; llamar fuera de orden (obligatorio con folio)",
@@ -152,20 +152,20 @@ ESQUEMAS: dict[str, Any] = {
         nombre={"type": "string", "description": "registrar: nombre de la persona atendida"},
         contacto={"type": "string", "description": "registrar: teléfono o correo"},
     ),
-    "Cancelacion": _objeto(motivo=_S),
-    "Cola": _objeto(
+    "Cancelacion": objeto(motivo=_S),
+    "Cola": objeto(
         centro=_S,
         total_esperando=_I,
-        tramites={"type": "array", "items": _objeto(clave=_S, nombre=_S, esperando=_I)},
+        tramites={"type": "array", "items": objeto(clave=_S, nombre=_S, esperando=_I)},
         ventanillas={
             "type": "array",
-            "items": _objeto(
+            "items": objeto(
                 numero=_I, nombre=_S, estado=_S, tramites={"type": "array", "items": _S}
             ),
         },
     ),
-    "Cierre": _objeto(dia=_S, expirados=_I, ventanillas_cerradas=_I),
-    "Auditoria": _objeto(
+    "Cierre": objeto(dia=_S, expirados=_I, ventanillas_cerradas=_I),
+    "Auditoria": objeto(
         eventos=_I,
         integra={"type": "boolean"},
         falla={"type": ["object", "null"], "properties": {"seq": _I, "motivo": _S}},
@@ -207,51 +207,51 @@ PARAMETROS = {
 
 RUTAS: dict[str, dict[str, Any]] = {
     "/salud": {
-        "get": _op(
+        "get": operacion(
             "Salud: 200 si la base de datos responde",
-            {"200": _json("Salud"), "503": _ERROR},
+            {"200": respuesta_json("Salud"), "503": _ERROR},
             seguridad=False,
         )
     },
     "/api/v1/openapi.json": {
-        "get": _op("Este documento", {"200": {"description": "OpenAPI 3.1"}}, seguridad=False)
+        "get": operacion("Este documento", {"200": {"description": "OpenAPI 3.1"}}, seguridad=False)
     },
     "/api/v1/centros/{centro}": {
-        "get": _op(
+        "get": operacion(
             "Datos públicos del centro",
-            {"200": _json("Centro")},
+            {"200": respuesta_json("Centro")},
             seguridad=False,
             parametros=("centro",),
         )
     },
     "/api/v1/centros/{centro}/tramites": {
-        "get": _op(
+        "get": operacion(
             "Catálogo público de trámites",
-            {"200": _json("Tramites")},
+            {"200": respuesta_json("Tramites")},
             seguridad=False,
             parametros=("centro",),
         )
     },
     "/api/v1/centros/{centro}/turnos": {
-        "post": _op(
+        "post": operacion(
             "Emitir un turno (kiosco o personal)",
-            {"201": _json("TurnoEmitido", "Turno emitido"), "409": _ERROR},
+            {"201": respuesta_json("TurnoEmitido", "Turno emitido"), "409": _ERROR},
             cuerpo="NuevoTurno",
             parametros=("centro",),
         )
     },
     "/api/v1/centros/{centro}/cola": {
-        "get": _op(
+        "get": operacion(
             "Personas en espera por trámite y estado de ventanillas",
-            {"200": _json("Cola")},
+            {"200": respuesta_json("Cola")},
             parametros=("centro",),
         )
     },
     "/api/v1/centros/{centro}/ventanillas/{numero}/{accion}": {
-        "post": _op(
+        "post": operacion(
             "Acción de ventanilla sobre su turno actual; `llamar` responde 204 si nadie espera",
             {
-                "200": _json("TurnoVentanilla"),
+                "200": respuesta_json("TurnoVentanilla"),
                 "204": {"description": "Nadie espera"},
                 "409": _ERROR,
             },
@@ -260,29 +260,31 @@ RUTAS: dict[str, dict[str, Any]] = {
         )
     },
     "/api/v1/centros/{centro}/cierre": {
-        "post": _op(
+        "post": operacion(
             "Cierre del día: expira pendientes y cierra ventanillas",
-            {"200": _json("Cierre")},
+            {"200": respuesta_json("Cierre")},
             parametros=("centro",),
         )
     },
     "/api/v1/centros/{centro}/auditoria": {
-        "get": _op(
-            "Verifica la bitácora encadenada", {"200": _json("Auditoria")}, parametros=("centro",)
+        "get": operacion(
+            "Verifica la bitácora encadenada",
+            {"200": respuesta_json("Auditoria")},
+            parametros=("centro",),
         )
     },
     "/api/v1/turnos/{token}": {
-        "get": _op(
+        "get": operacion(
             "Estado público de un turno (sin datos personales)",
-            {"200": _json("TurnoPublico")},
+            {"200": respuesta_json("TurnoPublico")},
             seguridad=False,
             parametros=("token",),
         )
     },
     "/api/v1/turnos/{token}/cancelar": {
-        "post": _op(
+        "post": operacion(
             "«Ya no voy a esperar»: cancela el turno",
-            {"200": _json("TurnoPublico"), "409": _ERROR},
+            {"200": respuesta_json("TurnoPublico"), "409": _ERROR},
             cuerpo="Cancelacion",
             seguridad=False,
             parametros=("token",),
