@@ -24,8 +24,8 @@ if TYPE_CHECKING:  # solo para los tipos: declarar una capacidad no carga la web
 
 GRUPO = "turnos.capacidades"
 
-# `registrar(sub, comando)`: `sub` son los subcomandos de `turnos`; `comando(nombre, ayuda,
-# funcion)` agrega uno que recibe los argumentos ya leídos y devuelve el código de salida.
+# `registrar(sub, comando)`: `sub` son los subcomandos de `turnos`; `comando(nombre, funcion,
+# ayuda)` agrega uno (con `--db`); `funcion(args)` devuelve el código de salida.
 ComandoCli = Callable[..., argparse.ArgumentParser]
 RegistroCli = Callable[[Any, ComandoCli], None]
 Ciclo = Callable[["Starlette"], Awaitable[None]]
