@@ -84,3 +84,20 @@ def test_el_contrato_detecta_un_import_perezoso(tmp_path):
         encoding="utf-8",
     )
     assert [m for _, m in _modulos_importados(archivo)] == ["kiosco", "metricas.cli"]
+
+
+def test_bench_no_importa_las_pruebas():
+    """Lo que comparten bench/ y tests/ vive en apoyo/ (sembrar un centro, uvicorn real)."""
+    faltas = [
+        f"{archivo.relative_to(RAIZ)}:{linea} importa {modulo}"
+        for archivo in _archivos("bench")
+        for linea, modulo in _modulos_importados(archivo)
+        if _raiz(modulo) == "tests"
+    ]
+    assert faltas == [], "\n".join(faltas)
+
+
+def test_la_app_no_empaqueta_ayudas_de_prueba():
+    """El decodificador ESC/POS solo lo usan las pruebas: vive en tests/, no en kiosco/."""
+    assert not (RAIZ / "kiosco" / "escpos_decodificar.py").exists()
+    assert (RAIZ / "tests" / "escpos_decodificar.py").exists()
