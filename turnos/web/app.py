@@ -22,6 +22,7 @@ from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from turnos import tiempo
+from turnos.db import candado
 from turnos.db.almacen import Almacen
 from turnos.db.motor import crear_motor
 from turnos.settings import Settings
@@ -110,6 +111,7 @@ def crear_app(
 
     @asynccontextmanager
     async def ciclo(app: Starlette) -> AsyncIterator[None]:
+        sirviendo = candado.sirviendo(settings.db)  # `turnos restaurar` se niega mientras sirve
         await tiempo_real.iniciar(app)
         for ext in extensiones:
             if hasattr(ext, "iniciar"):
@@ -122,6 +124,7 @@ def crear_app(
                     await ext.detener(app)
             await tiempo_real.detener(app)
             motor.dispose()
+            sirviendo.soltar()
 
     estaticos = [Mount("/static", StaticFiles(directory=RAIZ / "static"), name="static")]
     for paquete in PAQUETES:  # pantalla/ monta los suyos en tiempo_real.RUTAS
