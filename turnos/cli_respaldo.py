@@ -9,6 +9,7 @@ from typing import Any
 
 from turnos import tiempo
 from turnos.dominio.numeracion import formatear_folio
+from turnos.errores import EntradaInvalida
 from turnos.settings import Settings
 
 
@@ -37,12 +38,19 @@ def cmd_respaldo(args: argparse.Namespace) -> int:
 
 
 def cmd_restaurar(args: argparse.Namespace) -> int:
-    from turnos.servicios.restauracion import restaurar
+    from turnos.servicios.restauracion import marcar_restaurada, restaurar
 
     settings = Settings.desde_entorno(db=args.db)
-    r = restaurar(settings.db, Path(args.archivo), tiempo.ahora())
+    if bool(args.archivo) == bool(args.ya_restaurada):
+        raise EntradaInvalida("Indique el ARCHIVO de respaldo o --ya-restaurada (no ambos).")
+    if args.ya_restaurada:
+        r = marcar_restaurada(settings.db, tiempo.ahora())
+        origen = "La base restaurada"
+    else:
+        r = restaurar(settings.db, Path(args.archivo), tiempo.ahora())
+        origen = f"Respaldo {args.archivo}"
     print(
-        f"Respaldo {args.archivo} verificado antes de restaurar: bitácora íntegra"
+        f"{origen} verificado antes de restaurar: bitácora íntegra"
         f" ({r.antes.eventos} eventos en {_centros(r.antes.centros)})."
     )
     if r.aparte is not None:
@@ -71,6 +79,12 @@ def registrar(sub: Any, comando: Any) -> None:
     x = comando(
         "restaurar",
         cmd_restaurar,
-        "Reemplaza la base SQLite por un respaldo verificado (con el servidor detenido).",
+        "Reemplaza la base SQLite por un respaldo verificado (con el servidor detenido);"
+        " en PostgreSQL, tras pg_restore, --ya-restaurada.",
     )
-    x.add_argument("archivo", help="Archivo escrito por `turnos respaldo`")
+    x.add_argument("archivo", nargs="?", help="Archivo escrito por `turnos respaldo` (SQLite)")
+    x.add_argument(
+        "--ya-restaurada",
+        action="store_true",
+        help="La base ya se restauró con pg_restore: verifica, sube los folios del día y lo registra",
+    )

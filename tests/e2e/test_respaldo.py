@@ -250,3 +250,45 @@ def test_postgres_sin_pg_dump_y_restaurar_con_pg_restore(pg_url, tmp_path):
     assert not (tmp_path / "x.dump").exists()
     r = turnos("restaurar", str(tmp_path / "x.dump"), db=pg_url)
     assert r.returncode == 2 and "pg_restore" in r.stderr, r.stderr
+
+
+@pytest.mark.postgres
+def test_postgres_pg_restore_y_luego_ya_restaurada_no_repite_folios(pg_url, tmp_path):
+    centro = preparar(pg_url)
+    emitir(pg_url, centro, "AAB")
+    volcado = tmp_path / "turnos.dump"
+    assert turnos("respaldo", "--salida", str(volcado), db=pg_url).returncode == 0
+    emitir(pg_url, centro, "AAB")  # impresos después del volcado
+    motor = create_engine(pg_url)
+    with motor.connect() as c:
+        impresos = set(c.execute(text("SELECT dia, folio FROM turno")).all())
+    motor.dispose()
+    dsn, esquema = pg_url.split("?")[0].replace("+psycopg", ""), pg_url.rsplit("%3D", 1)[1]
+    p = subprocess.run(
+        [
+            "pg_restore",
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            "-n",
+            esquema,
+            "-d",
+            dsn,
+            str(volcado),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert p.returncode == 0, p.stderr
+
+    r = turnos("restaurar", "--ya-restaurada", db=pg_url)
+    assert r.returncode == 0, r.stderr
+    nuevos = emitir(pg_url, centro, "AB")
+    motor = create_engine(pg_url)
+    with motor.connect() as c:
+        ahora = set(c.execute(text("SELECT dia, folio FROM turno")).all())
+    motor.dispose()
+    assert len(ahora) == 5 and not {x for x in ahora if x[1] in nuevos} & impresos
+    r = turnos("auditar", "--centro", "prueba", db=pg_url)
+    assert r.returncode == 0 and "Restauraciones: 1" in r.stdout, r.stdout + r.stderr

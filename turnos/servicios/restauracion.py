@@ -30,14 +30,16 @@ from turnos.servicios.respaldo import Revision, auditar_todo
 from turnos.tiempo import a_ms
 
 SOLO_SQLITE = (
-    "`turnos restaurar` restaura bases SQLite. En PostgreSQL detenga el servicio y use"
-    " `pg_restore --clean --if-exists --no-owner -d BASE ARCHIVO.dump`; luego arranque y corra"
-    " `turnos auditar --centro C` (ver docs/OPERACION.md)."
+    "`turnos restaurar ARCHIVO` restaura bases SQLite. En PostgreSQL detenga el servicio, use"
+    " `pg_restore --clean --if-exists --no-owner -d BASE ARCHIVO.dump` y después"
+    " `turnos restaurar --ya-restaurada` (verifica la bitácora y sube los folios del día a una"
+    " serie nueva); ver docs/OPERACION.md."
 )
 _SUFIJOS = ("", "-wal", "-shm", "-journal")
 _PISO = text(
     "INSERT INTO contador (centro_id, prefijo, dia, n) VALUES (:c, :p, :d, :n)"
-    " ON CONFLICT (centro_id, prefijo, dia) DO UPDATE SET n = excluded.n"
+    " ON CONFLICT (centro_id, prefijo, dia) DO UPDATE"
+    " SET n = CASE WHEN contador.n > excluded.n THEN contador.n ELSE excluded.n END"
 )
 
 
@@ -87,14 +89,14 @@ def _leer_actual(base: Path) -> _Conocido:
     return _Conocido(contadores, puntas)
 
 
-def _exigir_integra(rev: Revision, cuando: str) -> None:
+def _exigir_integra(rev: Revision, cuando: str, consecuencia: str) -> None:
     if rev.fallas:
         detalle = "; ".join(f"«{s}», evento {f.seq}: {f.motivo}" for s, f in rev.fallas.items())
-        raise TurnosError(f"La bitácora {cuando} está alterada ({detalle}). No se restauró nada.")
+        raise TurnosError(f"La bitácora {cuando} está alterada ({detalle}). {consecuencia}")
 
 
 def _registrar(
-    alm: Almacen, archivo: Path, aparte: Path | None, conocido: _Conocido, ahora: datetime
+    alm: Almacen, respaldo: str, aparte: Path | None, conocido: _Conocido, ahora: datetime
 ) -> dict[str, dict[str, Any]]:
     """Pisos de los contadores del día y el evento `base_restaurada`: una sola transacción."""
     ms, resultado = a_ms(ahora), {}
@@ -129,7 +131,7 @@ def _registrar(
                 "base_restaurada",
                 ms,
                 datos={
-                    "respaldo": archivo.name,
+                    "respaldo": respaldo,
                     "respaldo_hasta_evento": punta or 0,
                     "base_reemplazada": aparte.name if aparte else None,
                     "reemplazada_hasta_evento": conocido.puntas.get(c.slug),
@@ -174,6 +176,47 @@ def _cerrar_wal(base: Path) -> None:
         base.with_name(base.name + sufijo).unlink(missing_ok=True)
 
 
+NADA_CAMBIO = "No se restauró nada."
+
+
+def _verificar_y_marcar(
+    url: str,
+    respaldo: str,
+    aparte: Path | None,
+    conocido: _Conocido,
+    ahora: datetime,
+    si_falla: str,
+) -> tuple[Revision, Revision, dict[str, dict[str, Any]]]:
+    """Auditoría, pisos y evento, auditoría otra vez (el mismo código que `turnos auditar`)."""
+    motor = crear_motor(url, pool_size=1)
+    try:
+        migrar(motor)  # un respaldo de una versión anterior queda al día
+        alm = Almacen(motor)
+        antes = auditar_todo(alm)
+        _exigir_integra(antes, f"de {respaldo}", si_falla)
+        pisos = _registrar(alm, respaldo, aparte, conocido, ahora)
+        despues = auditar_todo(alm)
+        _exigir_integra(despues, "tras restaurar", si_falla)
+    finally:
+        motor.dispose()
+    return antes, despues, pisos
+
+
+def marcar_restaurada(url: str, ahora: datetime) -> Restauracion:
+    """La base ya se restauró por otro medio (`pg_restore`): verifica la bitácora, sube los
+    contadores del día a la serie nueva y registra `base_restaurada`. Seguro aun con el servidor
+    corriendo: los pisos solo suben y el evento entra a la cadena como cualquier otro."""
+    antes, despues, pisos = _verificar_y_marcar(
+        url,
+        "una restauración externa (pg_restore)",
+        None,
+        _Conocido(),
+        ahora,
+        "No se registró la restauración; revise con `turnos auditar`.",
+    )
+    return Restauracion(antes, despues, None, pisos)
+
+
 def restaurar(url: str, archivo: Path, ahora: datetime) -> Restauracion:
     if not es_sqlite(url):
         raise EntradaInvalida(SOLO_SQLITE)
@@ -192,17 +235,9 @@ def restaurar(url: str, archivo: Path, ahora: datetime) -> Restauracion:
             # Un -wal suelto de una base perdida no debe aplicarse a la restaurada: se aparta.
             hay_algo = any(base.with_name(base.name + s).exists() for s in _SUFIJOS)
             aparte = _nombre_aparte(base, ahora) if hay_algo else None
-            motor = crear_motor(f"sqlite:///{preparada}", pool_size=1)
-            try:
-                migrar(motor)  # un respaldo de una versión anterior queda al día
-                alm = Almacen(motor)
-                antes = auditar_todo(alm)
-                _exigir_integra(antes, f"del respaldo {archivo.name}")
-                pisos = _registrar(alm, archivo, aparte, conocido, ahora)
-                despues = auditar_todo(alm)
-                _exigir_integra(despues, "tras restaurar")
-            finally:
-                motor.dispose()
+            antes, despues, pisos = _verificar_y_marcar(
+                f"sqlite:///{preparada}", archivo.name, aparte, conocido, ahora, NADA_CAMBIO
+            )
             _cerrar_wal(preparada)
             if aparte is not None:
                 _mover(base, aparte)
