@@ -50,7 +50,7 @@ def cmd_restaurar(args: argparse.Namespace) -> int:
         r = restaurar(settings.db, Path(args.archivo), tiempo.ahora())
         origen = f"Respaldo {args.archivo}"
     print(
-        f"{origen} verificado antes de restaurar: bitácora íntegra"
+        f"{origen}: bitácora verificada antes de restaurar, íntegra"
         f" ({r.antes.eventos} eventos en {_centros(r.antes.centros)})."
     )
     if r.aparte is not None:
