@@ -203,6 +203,12 @@ def cmd_auditar(args: argparse.Namespace) -> int:
             print(
                 f"  {x['ts']}  {x['folio']}  ventanilla {x['ventanilla']}  usuario {x['usuario_id']}  motivo: {x['motivo']}"
             )
+        from turnos.servicios.auditoria import restauraciones
+
+        restauradas = restauraciones(alm, args.centro)
+        print(f"Restauraciones: {len(restauradas)}")
+        for x in restauradas:
+            print(f"  {x['ts']}  evento {x['seq']}  {x['resumen']}")
         return 0
     print(f"ALTERACIÓN DETECTADA en «{args.centro}», evento {falla.seq}: {falla.motivo}.")
     return 1
@@ -312,6 +318,9 @@ def parser() -> argparse.ArgumentParser:
         "cierre", cmd_cierre, "Cierre del día: expira turnos pendientes y cierra ventanillas."
     )
     ci.add_argument("--centro", required=True)
+    from turnos import cli_respaldo  # respaldo y restauración
+
+    cli_respaldo.registrar(sub, comando)
     for cap in descubrir():  # comandos de las capacidades (turnos/capacidades.py)
         if cap.cli is not None:
             cap.cli(sub, comando)

@@ -21,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from turnos import tiempo
 from turnos.capacidades import Capacidad, descubrir
+from turnos.db import candado
 from turnos.db.almacen import Almacen
 from turnos.db.motor import crear_motor
 from turnos.eventos.hub import Hub
@@ -119,6 +120,7 @@ def crear_app(
 
     @asynccontextmanager
     async def ciclo(app: Starlette) -> AsyncIterator[None]:
+        sirviendo = candado.sirviendo(settings.db)  # `turnos restaurar` se niega mientras sirve
         await tiempo_real.iniciar(app)
         iniciadas: list[Capacidad] = []
         try:
@@ -133,6 +135,7 @@ def crear_app(
                     await cap.detener(app)
             await tiempo_real.detener(app)
             motor.dispose()
+            sirviendo.soltar()
 
     app = Starlette(
         routes=[
