@@ -166,6 +166,7 @@ async def _escuchar(app: Any, sesion: SesionAgente) -> None:
 
 
 async def ws_agente(websocket: WebSocket) -> None:
+    from turnos.web import conexiones
     from turnos.web.auth import actor
 
     quien = await actor(websocket, permitir_query=True)
@@ -175,6 +176,7 @@ async def ws_agente(websocket: WebSocket) -> None:
     app = websocket.app
     registro: RegistroAgentes = app.state.kiosco.agentes
     await websocket.accept()
+    conexiones.registrar(websocket)  # revocar el token del kiosco la cierra
     sesion = SesionAgente(
         centro_id=int(quien.centro_id or 0),
         nombre=quien.nombre,

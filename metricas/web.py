@@ -24,6 +24,7 @@ from turnos.errores import EntradaInvalida, NoAutenticado, TurnosError
 from turnos.permisos import Actor, Permiso, exigir
 from turnos.servicios import consultas as nucleo
 from turnos.tiempo import a_ms
+from turnos.web import conexiones
 from turnos.web.auth import actor
 from turnos.web.personal import render
 
@@ -127,6 +128,7 @@ async def ws_tablero(websocket: WebSocket) -> None:
         await websocket.close(code=1011)
         return
     await websocket.accept()
+    conexiones.registrar(websocket)  # revocar la sesión o el token la cierra
     await servir_tablero(
         websocket, hub, slug, lambda: tablero.estado(app.state.alm, slug, app.state.reloj())
     )

@@ -27,6 +27,7 @@ from turnos.errores import Prohibido, TurnosError
 from turnos.permisos import Permiso
 from turnos.servicios import catalogo, consultas
 from turnos.tiempo import iso
+from turnos.web import conexiones
 from turnos.web.auth import actor
 
 MAXIMO_REPLAY = 1000
@@ -127,6 +128,7 @@ async def websocket_pantalla(websocket: WebSocket) -> None:
         await websocket.close(code=4403)  # el navegador no puede leer cabeceras: código propio
         return
     await websocket.accept()
+    conexiones.registrar(websocket)  # revocar la sesión o el token la cierra
     filtro, desde = pantalla_ws.parametros(websocket)
     await pantalla_ws.servir(
         websocket,
