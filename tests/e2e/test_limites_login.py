@@ -71,3 +71,24 @@ def test_redis_comparte_el_limite_entre_procesos(alm, centro, db_url, redis_url)
             assert entrar(a, "v1-prueba", MALA).status_code == 401
         assert entrar(b, "v1-prueba").status_code == 429
     assert any(k.startswith(prefijo.encode()) for k in redis.Redis.from_url(url).scan_iter())
+
+
+def test_exigir_para_formularios_publicos_da_429_json(app):
+    """La línea que usarán citas, buzón y encuesta: cuenta cada envío por dirección."""
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+
+    from turnos.web import limites
+
+    async def buzon(request):
+        await limites.exigir(request, "buzon-prueba", "2/minute")
+        return JSONResponse({"ok": True})
+
+    app.router.routes.insert(0, Route("/api/v1/buzon-prueba", buzon, methods=["POST"]))
+    with TestClient(app) as c:
+        assert [c.post("/api/v1/buzon-prueba").status_code for _ in range(2)] == [200, 200]
+        r = c.post("/api/v1/buzon-prueba")
+    assert r.status_code == 429
+    assert r.json()["error"] == "demasiados_intentos"
+    assert "Demasiados intentos" in r.json()["mensaje"]
+    assert 0 < int(r.headers["retry-after"]) <= 60
