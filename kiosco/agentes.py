@@ -29,7 +29,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from kiosco import trabajos
-from turnos.kit import actor
+from turnos.kit import actor, registrar_conexion
 from turnos.permisos import TipoDispositivo
 from turnos.tiempo import a_ms
 
@@ -174,6 +174,7 @@ async def ws_agente(websocket: WebSocket) -> None:
     app = websocket.app
     registro: RegistroAgentes = app.state.kiosco.agentes
     await websocket.accept()
+    registrar_conexion(websocket)  # revocar el token del kiosco la cierra
     sesion = SesionAgente(
         centro_id=int(quien.centro_id or 0),
         nombre=quien.nombre,

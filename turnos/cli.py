@@ -160,6 +160,18 @@ def cmd_usuarios_crear(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_usuarios_contrasena(args: argparse.Namespace) -> int:
+    from turnos.servicios import cuentas
+
+    _, alm = _almacen(args)
+    password = sys.stdin.readline().rstrip("\n")
+    cuentas.restablecer_contrasena(
+        alm, None, args.usuario, password, tiempo.ahora(), obligar_cambio=args.cambiar_al_entrar
+    )
+    print(f"Contraseña de «{args.usuario}» cambiada; sus sesiones abiertas se cerraron.")
+    return 0
+
+
 def cmd_tokens_crear(args: argparse.Namespace) -> int:
     from turnos.servicios import cuentas
 
@@ -191,9 +203,13 @@ def cmd_dispositivos_crear(args: argparse.Namespace) -> int:
 
 
 def cmd_auditar(args: argparse.Namespace) -> int:
-    from turnos.servicios.auditoria import auditar, fuera_de_orden
+    from turnos.servicios.auditoria import auditar, fuera_de_orden, imprimir_cuentas
 
     _, alm = _almacen(args)
+    if args.cuentas:
+        return imprimir_cuentas(alm)
+    if not args.centro:
+        raise TurnosError("Indique --centro C (bitácora de un centro) o --cuentas.")
     total, falla = auditar(alm, args.centro)
     if falla is None:
         print(f"Bitácora de «{args.centro}» íntegra: {total} eventos verificados.")
@@ -282,6 +298,16 @@ def parser() -> argparse.ArgumentParser:
     u.add_argument("--rol", required=True, choices=["ventanilla", "jefe", "admin", "auditor"])
     u.add_argument("--centro")
     u.add_argument("--nombre")
+    uc = comando(
+        "contrasena",
+        cmd_usuarios_contrasena,
+        "Fija la contraseña de una cuenta (se lee de la entrada estándar) y cierra sus sesiones.",
+        us,
+    )
+    uc.add_argument("usuario")
+    uc.add_argument(
+        "--cambiar-al-entrar", action="store_true", help="Obliga a cambiarla al iniciar sesión"
+    )
 
     tk = sub.add_parser("tokens", help="Tokens personales de API").add_subparsers(
         dest="accion", required=True
@@ -313,7 +339,12 @@ def parser() -> argparse.ArgumentParser:
     a = comando(
         "auditar", cmd_auditar, "Verifica la bitácora encadenada (sale con 1 si fue alterada)."
     )
-    a.add_argument("--centro", required=True)
+    a.add_argument("--centro")
+    a.add_argument(
+        "--cuentas",
+        action="store_true",
+        help="Bitácora de cuentas: altas, bajas, roles, contraseñas, tokens y dispositivos",
+    )
     ci = comando(
         "cierre", cmd_cierre, "Cierre del día: expira turnos pendientes y cierra ventanillas."
     )

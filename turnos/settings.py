@@ -58,6 +58,11 @@ class Settings:
         365,
         "Días que se conservan nombre y contacto del registro de usuarios atendidos; `turnos registro depurar` borra lo más antiguo.",
     )
+    limites_url: str = _ajuste(
+        "TURNOS_LIMITES_URL",
+        "",
+        "Dónde se cuentan los intentos de login y de formularios públicos. Vacío: en la memoria de cada proceso; `redis://127.0.0.1:6379/0`: compartido entre procesos.",
+    )
     log_nivel: str = _ajuste(
         "TURNOS_LOG", "INFO", "Nivel de la bitácora técnica (DEBUG, INFO, WARNING)."
     )

@@ -168,6 +168,37 @@ class Usuario(SQLModel, table=True):
     rol: str = Field(max_length=20)
     centro_id: int | None = Field(default=None, foreign_key="centro.id")  # None = todos
     activo: bool = True
+    debe_cambiar: bool = False  # contraseña restablecida: cambiarla al entrar
+
+
+class Sesion(SQLModel, table=True):
+    """Sesiones del personal guardadas en el servidor: la cookie firmada lleva un id aleatorio
+    cuyo SHA-256 se guarda aquí. Revocar = marcar `revocada_ms` (cerrar sesión, desactivar la
+    cuenta, cambiar la contraseña o «cerrar sesiones» desde administración)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    hash: str = Field(max_length=64, unique=True)
+    usuario_id: int = Field(foreign_key="usuario.id", index=True)
+    creada_ms: int = Field(sa_column=_ms(False))
+    expira_ms: int = Field(sa_column=_ms(False))
+    revocada_ms: int | None = Field(default=None, sa_column=_ms())
+
+
+class EventoCuenta(SQLModel, table=True):
+    """Bitácora de administración de cuentas, encadenada como la de los centros pero global
+    (hay cuentas sin centro) y nunca enviada a pantallas. Sin contraseñas ni tokens."""
+
+    __tablename__ = "evento_cuenta"
+    seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    ts_ms: int = Field(sa_column=_ms(False))
+    tipo: str = Field(max_length=40)
+    autor_id: int | None = None  # usuario que actuó; None = CLI o el propio sistema
+    usuario_id: int | None = None  # cuenta afectada
+    dispositivo_id: int | None = None
+    centro_id: int | None = None
+    datos: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+    hash_previo: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
 
 
 class Dispositivo(SQLModel, table=True):
