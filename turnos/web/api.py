@@ -197,6 +197,8 @@ def ejecutar_accion(
         return ventanillas.cambiar_estado(
             alm, slug, numero, _ESTADOS[accion], quien, ahora, campo_texto(datos, "motivo")
         )
+    if accion == "liberar":
+        return ventanillas.liberar(alm, slug, numero, quien, ahora, campo_texto(datos, "motivo"))
     if accion == "llamar":
         return atencion.llamar(
             alm,
@@ -256,13 +258,18 @@ async def accion_ventanilla(request: Request) -> Response:
 
 async def cierre_dia(request: Request) -> Response:
     quien = await actor_api(request)
+    forzar = (await cuerpo(request)).get("forzar", False)
+    if not isinstance(forzar, bool):
+        raise EntradaInvalida("El campo «forzar» debe ser true o false.")
     return JSONResponse(
         await run_in_threadpool(
-            cierre.cerrar_dia,
-            request.app.state.alm,
-            request.path_params["centro"],
-            quien,
-            _ahora(request),
+            lambda: cierre.cerrar_dia(
+                request.app.state.alm,
+                request.path_params["centro"],
+                quien,
+                _ahora(request),
+                forzar=forzar,
+            )
         )
     )
 
