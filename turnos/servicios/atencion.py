@@ -114,7 +114,7 @@ def turno_staff(conn: Connection, turno_id: int, zona: str) -> dict[str, Any]:
 
 
 def turno_actual(conn: Connection, ventanilla_id: int) -> int | None:
-    return conn.execute(_ACTUAL, {"v": ventanilla_id}).scalar()  # type: ignore[no-any-return]
+    return conn.execute(_ACTUAL, {"v": ventanilla_id}).scalar()
 
 
 def _publicar(
@@ -127,7 +127,7 @@ def _publicar(
     actor: Actor,
     estado: str,
     datos: dict[str, Any] | None = None,
-    cola: bool = False,
+    cola: dict[int, str] | None = None,
     **extra: Any,
 ) -> None:
     partes: dict[str, Any] = {

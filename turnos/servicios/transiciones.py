@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import bindparam, text
+from sqlalchemy import BindParameter, bindparam, text
 
 from turnos.db.almacen import Tx
 from turnos.dominio.estados import (
@@ -26,7 +26,7 @@ from turnos.errores import Conflicto
 
 # Para consultas que buscan el turno que ocupa una ventanilla.
 ACTIVOS = sorted(e.value for e in ACTIVOS_EN_VENTANILLA)
-_ACTIVOS_PARAM = bindparam("activos", value=ACTIVOS, expanding=True)
+_ACTIVOS_PARAM: BindParameter[list[str]] = bindparam("activos", value=ACTIVOS, expanding=True)
 
 
 def con_activos(sql: str) -> Any:

@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from turnos.dominio.estados import Accion
+from turnos.dominio.estados import Accion, EstadoVentanilla
 from turnos.dominio.horario import texto_horario
 from turnos.errores import EntradaInvalida, NoEncontrado
 from turnos.permisos import Actor, Permiso, exigir
@@ -180,7 +180,11 @@ async def cola(request: Request) -> Response:
     )
 
 
-_ESTADOS = {"abrir": "abierta", "pausar": "en_pausa", "cerrar": "cerrada"}
+_ESTADOS = {
+    "abrir": EstadoVentanilla.ABIERTA.value,
+    "pausar": EstadoVentanilla.EN_PAUSA.value,
+    "cerrar": EstadoVentanilla.CERRADA.value,
+}
 
 
 def ejecutar_accion(
