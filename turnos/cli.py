@@ -238,6 +238,10 @@ def cmd_cierre(args: argparse.Namespace) -> int:
     print(
         f"Cierre del {r['dia']}: {r['expirados']} turnos expirados, {r['ventanillas_cerradas']} ventanillas cerradas."
     )
+    if r.get("finalizados"):
+        print(f"{r['finalizados']} turnos en atención se finalizaron.")
+    if r.get("aviso"):
+        print(f"Aviso: {r['aviso']}", file=sys.stderr)
     return 0
 
 

@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from turnos.dominio.estados import Accion
+from turnos.dominio.estados import Accion, EstadoVentanilla
 from turnos.dominio.horario import texto_horario
 from turnos.errores import EntradaInvalida, NoEncontrado
 from turnos.permisos import Actor, Permiso, exigir
@@ -176,7 +176,11 @@ async def cola(request: Request) -> Response:
     )
 
 
-_ESTADOS = {"abrir": "abierta", "pausar": "en_pausa", "cerrar": "cerrada"}
+_ESTADOS = {
+    "abrir": EstadoVentanilla.ABIERTA.value,
+    "pausar": EstadoVentanilla.EN_PAUSA.value,
+    "cerrar": EstadoVentanilla.CERRADA.value,
+}
 
 
 def ejecutar_accion(
@@ -193,6 +197,8 @@ def ejecutar_accion(
         return ventanillas.cambiar_estado(
             alm, slug, numero, _ESTADOS[accion], quien, ahora, campo_texto(datos, "motivo")
         )
+    if accion == "liberar":
+        return ventanillas.liberar(alm, slug, numero, quien, ahora, campo_texto(datos, "motivo"))
     if accion == "llamar":
         return atencion.llamar(
             alm,
@@ -252,13 +258,18 @@ async def accion_ventanilla(request: Request) -> Response:
 
 async def cierre_dia(request: Request) -> Response:
     quien = await actor_api(request)
+    forzar = (await cuerpo(request)).get("forzar", False)
+    if not isinstance(forzar, bool):
+        raise EntradaInvalida("El campo «forzar» debe ser true o false.")
     return JSONResponse(
         await run_in_threadpool(
-            cierre.cerrar_dia,
-            request.app.state.alm,
-            request.path_params["centro"],
-            quien,
-            _ahora(request),
+            lambda: cierre.cerrar_dia(
+                request.app.state.alm,
+                request.path_params["centro"],
+                quien,
+                _ahora(request),
+                forzar=forzar,
+            )
         )
     )
 

@@ -245,6 +245,8 @@ def _datos_ventanilla(alm: Any, slug: str, numero: int | None, quien: Actor) -> 
         ],
         "tramites": tramites,
         "puede_admin": quien.puede(Permiso.ADMINISTRAR, c.id),
+        # La misma regla que el servicio: liberar la ventanilla de otra persona (jefe/admin).
+        "puede_liberar": quien.puede(Permiso.OPERAR_CUALQUIERA, c.id),
     }
 
 
@@ -312,6 +314,10 @@ async def _accion(request: Request, quien: Actor, slug: str) -> Response:
 def _mensaje(accion: str, r: dict[str, Any] | None) -> str:
     if accion == "llamar":
         return "Nadie espera por ahora." if r is None else f"Turno {r['folio']} llamado."
+    if accion == "abrir" and r and r.get("continuar"):
+        return f"Continúa en {r['nombre']}."
+    if accion == "liberar" and r:
+        return f"{r['nombre']} liberada."
     folio = (r or {}).get("folio", "")
     return {
         "abrir": "Ventanilla abierta.",
