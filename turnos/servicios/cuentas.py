@@ -16,6 +16,7 @@ from turnos.db.almacen import Almacen
 from turnos.errores import Conflicto, EntradaInvalida, NoEncontrado
 from turnos.permisos import Actor, Rol, TipoDispositivo
 from turnos.servicios import consultas
+from turnos.servicios.destinos_impresora import PoliticaImpresoras, permitir
 from turnos.tiempo import a_ms
 
 _hasher = PasswordHasher()
@@ -153,8 +154,16 @@ def crear_dispositivo(
     *,
     impresora_url: str = "",
     perfil: str = "",
+    actor: Actor | None = None,
+    politica: PoliticaImpresoras | None = None,
 ) -> tuple[int, str]:
-    """Registra un dispositivo y devuelve (id, token). El token solo se muestra esta vez."""
+    """Registra un dispositivo y devuelve (id, token). El token solo se muestra esta vez.
+
+    Con `actor` (la web) la impresora pasa por la política de la instalación; sin él (CLI,
+    demo) se guarda tal cual.
+    """
+    if actor is not None:
+        impresora_url = permitir(impresora_url, politica or PoliticaImpresoras(), actor)
     if tipo not in {t.value for t in TipoDispositivo}:
         raise EntradaInvalida(f"Tipo de dispositivo «{tipo}»; use: kiosco, pantalla o tableta.")
     nombre = nombre.strip()
@@ -187,7 +196,8 @@ def crear_dispositivo(
             "dispositivo_creado",
             ms,
             dispositivo_id=did,
-            datos={"tipo": tipo, "nombre": nombre},
+            usuario_id=actor.usuario_id if actor else None,
+            datos={"tipo": tipo, "nombre": nombre, "impresora": impresora_url.split("?", 1)[0]},
         )
     return int(did), token
 

@@ -15,6 +15,7 @@ from turnos.dominio.horario import DIAS, NOMBRES_DIAS
 from turnos.errores import Prohibido, TurnosError
 from turnos.permisos import Actor, Permiso, Rol
 from turnos.servicios import catalogo, consultas, cuentas
+from turnos.servicios.destinos_impresora import PoliticaImpresoras
 from turnos.web.auth import verificar_csrf
 from turnos.web.personal import avisar, render, usuario_o_login
 
@@ -90,6 +91,8 @@ async def seccion(request: Request) -> Response:
         try:
             await run_in_threadpool(_GUARDAR[nombre], request, alm, slug, form, quien)
         except TurnosError as e:
+            if e.status == 403:  # un rechazo de permiso es 403 (p. ej. una impresora vetada)
+                raise
             avisar(request, "error", e.mensaje)
         return RedirectResponse(f"/admin/{slug}/{nombre}", status_code=303)
     datos = await run_in_threadpool(_cargar, alm, slug, nombre, quien)
@@ -231,6 +234,8 @@ def _guardar_dispositivo(
         ahora,
         impresora_url=str(form.get("impresora_url", "")).strip(),
         perfil=str(form.get("perfil", "")).strip(),
+        actor=quien,
+        politica=PoliticaImpresoras.de_settings(request.app.state.settings),
     )
     request.session["token_nuevo"] = token
     avisar(request, "ok", "Dispositivo creado. Copie su token ahora: no se volverá a mostrar.")
