@@ -55,6 +55,12 @@ def emitir(
     """Emite un turno: folio consecutivo por (centro, prefijo, día) respaldado por la BD."""
     clase_ = _enum(Clase, clase, "una clase")
     origen_ = _enum(Origen, origen, "un origen")
+    if clase_ is Clase.CITA and origen_ is not Origen.CITA:
+        # La clase «cita» adelanta en la fila: solo la da el registro de una cita.
+        raise EntradaInvalida(
+            "Un turno de clase «cita» solo se emite al registrar una cita;"
+            " elija «general» o «preferente»."
+        )
     ms = a_ms(ahora)
     with alm.transaccion() as tx:
         c = consultas.centro(tx.conn, centro_slug)
