@@ -15,7 +15,7 @@ from turnos.dominio.horario import verificar_emision
 from turnos.dominio.numeracion import dia_local, formatear_folio
 from turnos.errores import Conflicto, EntradaInvalida, NoEncontrado
 from turnos.permisos import Actor, Permiso, exigir
-from turnos.servicios import consultas
+from turnos.servicios import consultas, idempotencia
 from turnos.servicios.vistas import evento_publico, turno_evento
 from turnos.tiempo import a_ms, iso
 
@@ -51,8 +51,12 @@ def emitir(
     cita_ms: int | None = None,
     nombre: str = "",
     contacto: str = "",
+    peticion: idempotencia.Peticion | None = None,
 ) -> dict[str, Any]:
-    """Emite un turno: folio consecutivo por (centro, prefijo, día) respaldado por la BD."""
+    """Emite un turno: folio consecutivo por (centro, prefijo, día) respaldado por la BD.
+
+    Con `peticion` (cabecera Idempotency-Key) la misma clave devuelve el mismo turno.
+    """
     clase_ = _enum(Clase, clase, "una clase")
     origen_ = _enum(Origen, origen, "un origen")
     if clase_ is Clase.CITA and origen_ is not Origen.CITA:
@@ -65,6 +69,9 @@ def emitir(
     with alm.transaccion() as tx:
         c = consultas.centro(tx.conn, centro_slug)
         exigir(actor, Permiso.EMITIR, c.id)
+        previa = idempotencia.reclamar(tx, c.id, peticion, ms)
+        if previa is not None:  # reintento: el turno ya existe (aunque ya cerró el centro)
+            return previa
         tr = consultas.tramite(tx.conn, c.id, tramite_clave)
         verificar_emision(
             c.horario, c.inhabiles, c.tolerancia_min, ahora.astimezone(ZoneInfo(c.zona))
@@ -115,19 +122,21 @@ def emitir(
             },
             publico=evento_publico(c, ms, turno=publico_turno, cola=cola),
         )
-    return {
-        "folio": folio,
-        "token": token,
-        "tramite": tr.clave,
-        "tramite_nombre": tr.nombre,
-        "clase": clase_.value,
-        "origen": origen_.value,
-        "estado": "en_espera",
-        "personas_delante": delante,
-        "emitido": iso(ms, c.zona),
-        "centro": c.slug,
-        "centro_nombre": c.nombre,
-    }
+        resultado = {
+            "folio": folio,
+            "token": token,
+            "tramite": tr.clave,
+            "tramite_nombre": tr.nombre,
+            "clase": clase_.value,
+            "origen": origen_.value,
+            "estado": "en_espera",
+            "personas_delante": delante,
+            "emitido": iso(ms, c.zona),
+            "centro": c.slug,
+            "centro_nombre": c.nombre,
+        }
+        idempotencia.guardar(tx, c.id, peticion, resultado)
+    return resultado
 
 
 _POR_TOKEN = text(
