@@ -97,7 +97,10 @@ def _estado_impresora(valor: Any) -> dict[str, Any] | None:
 async def _enviar_pendientes(app: Any, sesion: SesionAgente) -> None:
     alm = app.state.alm
     ahora_ms = a_ms(app.state.reloj())
-    for t in await run_in_threadpool(trabajos.pendientes_agente, alm, sesion.nombre, ahora_ms):
+    pendientes = await run_in_threadpool(
+        trabajos.pendientes_agente, alm, sesion.centro_id, sesion.nombre, ahora_ms
+    )
+    for t in pendientes:
         if t["id"] in sesion.enviados:
             continue
         sesion.enviados.add(t["id"])

@@ -108,7 +108,7 @@ def cmd_centros_crear(args: argparse.Namespace) -> int:
 
 
 def cmd_catalogo(args: argparse.Namespace) -> int:
-    from turnos.servicios import catalogo, consultas
+    from turnos.servicios import catalogo, celdas, consultas
 
     _, alm = _almacen(args)
     formato = args.formato or (
@@ -119,7 +119,10 @@ def cmd_catalogo(args: argparse.Namespace) -> int:
     if args.accion == "importar":
         contenido = Path(args.archivo).read_text(encoding="utf-8")
         if formato == "csv":
-            tramites = [dict(f) for f in csv.DictReader(io.StringIO(contenido))]
+            tramites = [
+                {k: celdas.desescapar(v) for k, v in f.items()}
+                for f in csv.DictReader(io.StringIO(contenido))
+            ]
         else:
             datos = yaml.safe_load(contenido) or {}
             tramites = datos.get("tramites", []) if isinstance(datos, dict) else datos
@@ -136,11 +139,7 @@ def cmd_catalogo(args: argparse.Namespace) -> int:
             )
         ]
     if formato == "csv":
-        salida = io.StringIO()
-        w = csv.DictWriter(salida, fieldnames=list(catalogo.CAMPOS_TRAMITE))
-        w.writeheader()
-        w.writerows(tramites)
-        texto = salida.getvalue()
+        texto = celdas.a_csv(tramites, list(catalogo.CAMPOS_TRAMITE))
     else:
         texto = yaml.safe_dump({"tramites": tramites}, allow_unicode=True, sort_keys=False)
     if args.salida:

@@ -231,6 +231,20 @@ class Ajuste(SQLModel, table=True):
     valor: str = Field(sa_column=Column(Text, nullable=False))
 
 
+class Idempotencia(SQLModel, table=True):
+    """Respuesta guardada por clave `Idempotency-Key` (servicios/idempotencia.py, migración
+    0004_idempotencia): la misma clave del mismo actor en el centro da la misma respuesta."""
+
+    __table_args__ = (UniqueConstraint("centro_id", "actor", "clave"),)
+    id: int | None = Field(default=None, primary_key=True)
+    centro_id: int = Field(foreign_key="centro.id")
+    actor: str = Field(max_length=40)  # usuario:ID | dispositivo:ID
+    clave: str = Field(max_length=200)
+    huella: str = Field(max_length=64)  # SHA-256 de la operación y su cuerpo
+    respuesta: str = Field(sa_column=Column(Text, nullable=False))  # JSON
+    creado_ms: int = Field(sa_column=_ms(False))
+
+
 # La metadata común: las tablas de cada capacidad entran al importar su módulo `tablas`
 # (`turnos.capacidades.cargar_tablas()`, que usan Alembic y la prueba de migraciones).
 metadata = SQLModel.metadata

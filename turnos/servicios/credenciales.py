@@ -15,6 +15,7 @@ from turnos.db.almacen import Almacen
 from turnos.errores import Conflicto, EntradaInvalida, NoEncontrado
 from turnos.permisos import Actor, Permiso, TipoDispositivo, exigir
 from turnos.servicios import bitacora_cuentas, consultas
+from turnos.servicios.destinos_impresora import PoliticaImpresoras, permitir
 from turnos.tiempo import a_ms
 
 
@@ -133,8 +134,15 @@ def crear_dispositivo(
     impresora_url: str = "",
     perfil: str = "",
     quien: Actor | None = None,
+    politica: PoliticaImpresoras | None = None,
 ) -> tuple[int, str]:
-    """Registra un dispositivo y devuelve (id, token). El token solo se muestra esta vez."""
+    """Registra un dispositivo y devuelve (id, token). El token solo se muestra esta vez.
+
+    Con `quien` (la web) la impresora pasa por la política de la instalación; sin él (CLI,
+    demo) se guarda tal cual.
+    """
+    if quien is not None:
+        impresora_url = permitir(impresora_url, politica or PoliticaImpresoras(), quien)
     if tipo not in {t.value for t in TipoDispositivo}:
         raise EntradaInvalida(f"Tipo de dispositivo «{tipo}»; use: kiosco, pantalla o tableta.")
     nombre = nombre.strip()
@@ -169,7 +177,8 @@ def crear_dispositivo(
             "dispositivo_creado",
             ms,
             dispositivo_id=did,
-            datos={"tipo": tipo, "nombre": nombre},
+            usuario_id=quien.usuario_id if quien else None,
+            datos={"tipo": tipo, "nombre": nombre, "impresora": impresora_url.split("?", 1)[0]},
         )
         bitacora_cuentas.registrar(
             tx.conn,

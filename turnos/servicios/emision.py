@@ -23,7 +23,7 @@ from turnos.dominio.horario import verificar_emision
 from turnos.dominio.numeracion import dia_local, formatear_folio
 from turnos.errores import EntradaInvalida, NoEncontrado
 from turnos.permisos import Actor, Permiso, exigir
-from turnos.servicios import consultas
+from turnos.servicios import consultas, idempotencia
 from turnos.servicios.transiciones import bloquear_ventanilla, mover_turno, mover_ventanilla
 from turnos.servicios.vistas import evento_publico, turno_evento
 from turnos.tiempo import a_ms, iso
@@ -60,14 +60,27 @@ def emitir(
     cita_ms: int | None = None,
     nombre: str = "",
     contacto: str = "",
+    peticion: idempotencia.Peticion | None = None,
 ) -> dict[str, Any]:
-    """Emite un turno: folio consecutivo por (centro, prefijo, día) respaldado por la BD."""
+    """Emite un turno: folio consecutivo por (centro, prefijo, día) respaldado por la BD.
+
+    Con `peticion` (cabecera Idempotency-Key) la misma clave devuelve el mismo turno.
+    """
     clase_ = _enum(Clase, clase, "una clase")
     origen_ = _enum(Origen, origen, "un origen")
+    if clase_ is Clase.CITA and origen_ is not Origen.CITA:
+        # La clase «cita» adelanta en la fila: solo la da el registro de una cita.
+        raise EntradaInvalida(
+            "Un turno de clase «cita» solo se emite al registrar una cita;"
+            " elija «general» o «preferente»."
+        )
     ms = a_ms(ahora)
     with alm.transaccion() as tx:
         c = consultas.centro(tx.conn, centro_slug)
         exigir(actor, Permiso.EMITIR, c.id)
+        previa = idempotencia.reclamar(tx, c.id, peticion, ms)
+        if previa is not None:  # reintento: el turno ya existe (aunque ya cerró el centro)
+            return previa
         tr = consultas.tramite(tx.conn, c.id, tramite_clave)
         verificar_emision(
             c.horario, c.inhabiles, c.tolerancia_min, ahora.astimezone(ZoneInfo(c.zona))
@@ -119,19 +132,21 @@ def emitir(
             },
             publico=evento_publico(c, ms, turno=publico_turno, cola=cola),
         )
-    return {
-        "folio": folio,
-        "token": token,
-        "tramite": tr.clave,
-        "tramite_nombre": tr.nombre,
-        "clase": clase_.value,
-        "origen": origen_.value,
-        "estado": EstadoTurno.EN_ESPERA.value,
-        "personas_delante": delante,
-        "emitido": iso(ms, c.zona),
-        "centro": c.slug,
-        "centro_nombre": c.nombre,
-    }
+        resultado = {
+            "folio": folio,
+            "token": token,
+            "tramite": tr.clave,
+            "tramite_nombre": tr.nombre,
+            "clase": clase_.value,
+            "origen": origen_.value,
+            "estado": EstadoTurno.EN_ESPERA.value,
+            "personas_delante": delante,
+            "emitido": iso(ms, c.zona),
+            "centro": c.slug,
+            "centro_nombre": c.nombre,
+        }
+        idempotencia.guardar(tx, c.id, peticion, resultado)
+    return resultado
 
 
 _POR_TOKEN = text(

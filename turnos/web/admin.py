@@ -15,6 +15,7 @@ from turnos.dominio.horario import DIAS, NOMBRES_DIAS
 from turnos.errores import EntradaInvalida, Prohibido, TurnosError
 from turnos.permisos import Actor, Permiso, Rol
 from turnos.servicios import catalogo, consultas, cuentas
+from turnos.servicios.destinos_impresora import PoliticaImpresoras
 from turnos.web import conexiones
 from turnos.web.auth import verificar_csrf
 from turnos.web.personal import avisar, render, usuario_o_login
@@ -91,6 +92,8 @@ async def seccion(request: Request) -> Response:
         try:
             await run_in_threadpool(_GUARDAR[nombre], request, alm, slug, form, quien)
         except TurnosError as e:
+            if e.status == 403:  # un rechazo de permiso es 403 (p. ej. una impresora vetada)
+                raise
             avisar(request, "error", e.mensaje)
         if nombre in ("usuarios", "dispositivos"):  # una revocación vale ya en este proceso
             await conexiones.revocado(request.app)
@@ -243,6 +246,7 @@ def _guardar_dispositivo(
         impresora_url=str(form.get("impresora_url", "")).strip(),
         perfil=str(form.get("perfil", "")).strip(),
         quien=quien,
+        politica=PoliticaImpresoras.de_settings(request.app.state.settings),
     )
     request.session["token_nuevo"] = token
     avisar(request, "ok", "Dispositivo creado. Copie su token ahora: no se volverá a mostrar.")

@@ -16,6 +16,7 @@ from turnos.dominio.horario import texto_horario
 from turnos.errores import EntradaInvalida, NoEncontrado
 from turnos.permisos import Actor, Permiso, exigir
 from turnos.servicios import atencion, auditoria, catalogo, cierre, consultas, emision, ventanillas
+from turnos.servicios.idempotencia import CABECERA, Peticion, peticion
 from turnos.web.auth import actor_con_csrf
 from turnos.web.openapi import ACCIONES_VENTANILLA, documento
 
@@ -49,6 +50,13 @@ def campo_texto(
 
 
 actor_api = actor_con_csrf
+
+
+def peticion_idempotente(
+    request: Request, quien: Actor | None, operacion: str, datos: dict[str, Any]
+) -> Peticion | None:
+    """La cabecera Idempotency-Key de una creación (None si no vino)."""
+    return peticion(request.headers.get(CABECERA), quien, operacion, datos)
 
 
 def _ahora(request: Request) -> Any:
@@ -115,6 +123,7 @@ async def emitir(request: Request) -> Response:
         _ahora(request),
         clase=campo_texto(datos, "clase") or "general",
         origen="recepcion" if quien is not None and quien.tipo == "usuario" else "kiosco",
+        peticion=peticion_idempotente(request, quien, "emitir_turno", datos),
     )
     return JSONResponse(resultado, status_code=201)
 

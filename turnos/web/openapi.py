@@ -204,6 +204,20 @@ PARAMETROS = {
             "enum": list(ACCIONES_VENTANILLA),
         },
     },
+    "idempotencia": {
+        "name": "Idempotency-Key",
+        "in": "header",
+        "required": False,
+        "schema": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 200,
+            "pattern": "^[\\x21-\\x7e]+$",
+        },
+        "description": "Clave única por intento de creación (p. ej. un UUID). Un reintento con"
+        " la misma clave devuelve la misma respuesta sin crear otro turno; la misma clave con"
+        " otro cuerpo responde 409 `idempotencia_reusada`.",
+    },
     "token": {
         "name": "token",
         "in": "path",
@@ -245,7 +259,7 @@ RUTAS: dict[str, dict[str, Any]] = {
             "Emitir un turno (kiosco o personal)",
             {"201": respuesta_json("TurnoEmitido", "Turno emitido"), "409": _ERROR},
             cuerpo="NuevoTurno",
-            parametros=("centro",),
+            parametros=("centro", "idempotencia"),
         )
     },
     "/api/v1/centros/{centro}/cola": {
