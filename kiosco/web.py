@@ -29,6 +29,7 @@ from turnos.permisos import Actor, Permiso, TipoDispositivo, exigir
 from turnos.servicios import consultas, cuentas, emision
 from turnos.web.api import campo_texto, cuerpo
 from turnos.web.auth import actor, csrf_token, por_sesion, verificar_csrf
+from turnos.web.entrada import formulario
 
 log = logging.getLogger(__name__)
 
@@ -277,7 +278,7 @@ async def form_reimprimir(request: Request) -> Response:
     """Formulario de /ventanilla o /admin (plantilla kiosco_reimprimir.html): PRG con aviso."""
     from turnos.web.personal import avisar
 
-    form = await request.form()
+    form = await formulario(request)
     verificar_csrf(request, str(form.get("csrf", "")))
     siguiente = str(form.get("siguiente", "/ventanilla"))
     if not siguiente.startswith("/") or siguiente.startswith("//"):
@@ -295,6 +296,8 @@ async def form_reimprimir(request: Request) -> Response:
             "reimpreso." if r["estado"] == "impreso" else r["motivo"] or "en cola."
         )
         avisar(request, "ok" if ok else "error", texto)
+    except (NoAutenticado, Prohibido):
+        raise  # sin permiso: 401/403, no un aviso tras redirigir
     except TurnosError as e:
         avisar(request, "error", e.mensaje)
     return RedirectResponse(siguiente, status_code=303)
@@ -309,7 +312,7 @@ async def api_impresiones(request: Request) -> Response:
         quien.puede(Permiso.VER_TABLERO, centro_id) or quien.puede(Permiso.OPERAR, centro_id)
     ):
         exigir(quien, Permiso.VER_TABLERO, centro_id)
-    estado = request.query_params.get("estado") or None
+    estado = request.query_params.get("estado")  # presente y vacío también es un error
     if estado not in (None, "pendiente", "impreso", "fallido"):
         raise EntradaInvalida("estado: pendiente, impreso o fallido.")
     datos = await run_in_threadpool(trabajos.listar, request.app.state.alm, slug, estado)

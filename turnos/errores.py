@@ -47,3 +47,8 @@ class TransicionInvalida(Conflicto):
 
 class FueraDeHorario(Conflicto):
     codigo = "fuera_de_horario"
+
+
+class DemasiadoGrande(TurnosError):
+    codigo = "cuerpo_demasiado_grande"
+    status = 413

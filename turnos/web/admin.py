@@ -12,10 +12,12 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from turnos.dominio.horario import DIAS, NOMBRES_DIAS
+from turnos.enteros import entero
 from turnos.errores import Prohibido, TurnosError
 from turnos.permisos import Actor, Permiso, Rol
 from turnos.servicios import catalogo, consultas, cuentas
 from turnos.web.auth import verificar_csrf
+from turnos.web.entrada import formulario
 from turnos.web.personal import avisar, render, usuario_o_login
 
 SECCIONES = (
@@ -82,7 +84,7 @@ async def seccion(request: Request) -> Response:
         )
     alm = request.app.state.alm
     if request.method == "POST":
-        form = await request.form()
+        form = await formulario(request)
         verificar_csrf(request, str(form.get("csrf", "")))
         await run_in_threadpool(
             _cargar, alm, slug, nombre, quien
@@ -161,10 +163,7 @@ def _guardar_tramite(request: Request, alm: Any, slug: str, form: FormData, quie
 def _guardar_ventanilla(
     request: Request, alm: Any, slug: str, form: FormData, quien: Actor
 ) -> None:
-    try:
-        numero = int(str(form.get("numero", "")))
-    except ValueError:
-        raise TurnosError("El número de ventanilla debe ser un entero.") from None
+    numero = entero(form.get("numero"), "Número de ventanilla", minimo=0)
     catalogo.guardar_ventanilla(
         alm,
         slug,
@@ -180,15 +179,16 @@ def _guardar_ventanilla(
 
 def _guardar_usuario(request: Request, alm: Any, slug: str, form: FormData, quien: Actor) -> None:
     if form.get("desactivar"):
+        uid = entero(form["desactivar"], "desactivar")
         with alm.lectura() as conn:
             centro_id = consultas.centro(conn, slug).id
             duenio = conn.execute(
                 text("SELECT centro_id FROM usuario WHERE id = :u"),
-                {"u": int(str(form["desactivar"]))},
+                {"u": uid},
             ).scalar()
         if duenio != centro_id and not quien.puede(Permiso.ADMINISTRAR_USUARIOS):
             raise Prohibido("No administra a esa persona.")
-        cuentas.cambiar_usuario(alm, int(str(form["desactivar"])), activo=False)
+        cuentas.cambiar_usuario(alm, uid, activo=False)
         request.app.state.actores.olvidar()  # que deje de valer ya en este proceso
         avisar(request, "ok", "Cuenta desactivada.")
         return
@@ -211,15 +211,16 @@ def _guardar_dispositivo(
 ) -> None:
     ahora = request.app.state.reloj()
     if form.get("revocar"):
+        did = entero(form["revocar"], "revocar")
         with alm.lectura() as conn:
             centro_id = consultas.centro(conn, slug).id
             ok = conn.execute(
                 text("SELECT 1 FROM dispositivo WHERE id = :d AND centro_id = :c"),
-                {"d": int(str(form["revocar"])), "c": centro_id},
+                {"d": did, "c": centro_id},
             ).first()
         if not ok:
             raise Prohibido("Ese dispositivo no es de este centro.")
-        cuentas.revocar_tokens_dispositivo(alm, int(str(form["revocar"])), ahora)
+        cuentas.revocar_tokens_dispositivo(alm, did, ahora)
         request.app.state.actores.olvidar()
         avisar(request, "ok", "Tokens revocados.")
         return

@@ -25,7 +25,7 @@ from turnos import tiempo
 from turnos.db.almacen import Almacen
 from turnos.db.motor import crear_motor
 from turnos.settings import Settings
-from turnos.web import admin, api, personal, tiempo_real
+from turnos.web import admin, api, borde, personal, tiempo_real
 from turnos.web.auth import CacheActores
 from turnos.web.errores import MANEJADORES
 
@@ -101,7 +101,7 @@ def _extensiones() -> list[Any]:
 def crear_app(
     settings: Settings | None = None, *, reloj: Callable[[], Any] = tiempo.ahora
 ) -> Starlette:
-    settings = settings or Settings.desde_entorno()
+    settings = borde.ajustar(settings or Settings.desde_entorno())
     motor = crear_motor(settings.db, sqlite_sync=settings.sqlite_sync, pool_size=settings.pool)
     alm = Almacen(motor)
     secreto = settings.secreto or obtener_secreto(motor)
@@ -143,6 +143,7 @@ def crear_app(
         ],
         middleware=[
             Middleware(CabecerasSeguras),
+            Middleware(borde.Borde),
             Middleware(
                 SessionMiddleware,
                 secret_key=secreto,

@@ -12,11 +12,13 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from turnos.dominio.horario import texto_horario
+from turnos.enteros import entero
 from turnos.errores import TurnosError
 from turnos.permisos import Actor, Permiso
 from turnos.servicios import atencion, catalogo, consultas, cuentas
 from turnos.web.api import ejecutar_accion
 from turnos.web.auth import actor, csrf_token, verificar_csrf
+from turnos.web.entrada import formulario
 
 
 def avisar(request: Request, tipo: str, texto_: str) -> None:
@@ -85,7 +87,7 @@ async def login(request: Request) -> Response:
         siguiente = "/ventanilla"
     if request.method == "GET":
         return render(request, "login.html", {"siguiente": siguiente})
-    form = await request.form()
+    form = await formulario(request)
     verificar_csrf(request, str(form.get("csrf", "")))
     quien = await run_in_threadpool(
         cuentas.autenticar,
@@ -102,7 +104,7 @@ async def login(request: Request) -> Response:
 
 
 async def logout(request: Request) -> Response:
-    form = await request.form()
+    form = await formulario(request)
     verificar_csrf(request, str(form.get("csrf", "")))
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
@@ -169,12 +171,12 @@ async def ventanilla(request: Request) -> Response:
 
 
 async def _accion(request: Request, quien: Actor, slug: str) -> Response:
-    form = await request.form()
+    form = await formulario(request)
     verificar_csrf(request, str(form.get("csrf", "")))
     accion = str(form.get("accion", ""))
     try:
-        numero = int(str(form.get("numero", "")))
-    except ValueError:
+        numero = entero(form.get("numero"), "ventanilla", minimo=0)
+    except TurnosError:
         avisar(request, "error", "Elija una ventanilla.")
         return RedirectResponse("/ventanilla", status_code=303)
     datos = {
