@@ -3,6 +3,7 @@ dispositivo × centro propio/ajeno, comparada con la tabla declarada aquí. Una 
 declaración hace fallar la prueba (hay que decidir quién puede usarla)."""
 
 import re
+from concurrent.futures import CancelledError
 
 import httpx
 import pytest
@@ -144,11 +145,17 @@ def permitido(cliente, clave, centro, token_turno) -> bool:
     valores = {**VALORES, "centro": centro, "token": token_turno}
     ruta = re.sub(r"\{(\w+)\}", lambda m: valores[m.group(1)], plantilla)
     if metodo == "WS":
+        conexion = cliente.websocket_connect(ruta)
         try:
-            with cliente.websocket_connect(ruta):
-                return True
+            ws = conexion.__enter__()
         except WebSocketDisconnect:
-            return False
+            return False  # cerrado antes de aceptar: sin permiso
+        try:
+            ws.close()
+            conexion.__exit__(None, None, None)
+        except (CancelledError, WebSocketDisconnect):
+            pass  # aceptó; al cerrar, el cliente de prueba puede cancelar la tarea del servidor
+        return True
     token_csrf = csrf(cliente.get("/login").text)
     if metodo == "GET":
         r = cliente.get(ruta, headers={"accept": "text/html"})
