@@ -61,20 +61,29 @@ def servidor(
     proceso = subprocess.Popen(cmd, env=env)
     url = f"http://127.0.0.1:{puerto}"
     try:
-        limite = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{url}/salud", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proceso.poll() is not None or time.monotonic() > limite:
-                raise RuntimeError(f"el servidor no arrancó (código {proceso.returncode})")
-            time.sleep(0.1)
+        esperar_salud(url, proceso)
         yield Servidor(url, proceso)
     finally:
-        proceso.terminate()
+        terminar(proceso)
+
+
+def esperar_salud(url: str, proceso: subprocess.Popen, segundos: float = 60) -> None:
+    """Espera a que `url`/salud responda 200; error si el proceso muere o se acaba el plazo."""
+    limite = time.monotonic() + segundos
+    while True:
         try:
-            proceso.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proceso.kill()
+            if httpx.get(f"{url}/salud", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if proceso.poll() is not None or time.monotonic() > limite:
+            raise RuntimeError(f"el servidor no arrancó (código {proceso.returncode})")
+        time.sleep(0.1)
+
+
+def terminar(proceso: subprocess.Popen, segundos: float = 10) -> None:
+    proceso.terminate()
+    try:
+        proceso.wait(timeout=segundos)
+    except subprocess.TimeoutExpired:
+        proceso.kill()

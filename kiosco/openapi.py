@@ -14,6 +14,7 @@ from typing import Any
 from turnos.kit import objeto as _objeto
 from turnos.kit import operacion
 from turnos.kit import respuesta_json as _json
+from turnos.kit import salida as _salida
 
 _ERROR = {"$ref": "#/components/responses/Error"}
 _S = {"type": "string"}
@@ -32,8 +33,11 @@ _IMPRESION = _objeto(
 )
 
 ESQUEMAS: dict[str, Any] = {
-    "TurnoKiosco": _objeto(tramite=_S, clase={"type": "string", "enum": ["general", "preferente"]}),
-    "TicketKiosco": _objeto(
+    "TurnoKiosco": {
+        **_objeto(tramite=_S, clase={"type": "string", "enum": ["general", "preferente"]}),
+        "required": ["tramite"],
+    },
+    "TicketKiosco": _salida(
         ticket=_objeto(
             folio=_S,
             centro=_S,

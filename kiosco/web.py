@@ -324,6 +324,8 @@ async def form_reimprimir(request: Request) -> Response:
             "reimpreso." if r["estado"] == "impreso" else r["motivo"] or "en cola."
         )
         avisar(request, "ok" if ok else "error", texto)
+    except (NoAutenticado, Prohibido):
+        raise  # sin permiso: 401/403, no un aviso tras redirigir
     except TurnosError as e:
         avisar(request, "error", e.mensaje)
     return RedirectResponse(siguiente, status_code=303)
@@ -338,7 +340,7 @@ async def api_impresiones(request: Request) -> Response:
         quien.puede(Permiso.VER_TABLERO, centro_id) or quien.puede(Permiso.OPERAR, centro_id)
     ):
         exigir(quien, Permiso.VER_TABLERO, centro_id)
-    estado = request.query_params.get("estado") or None
+    estado = request.query_params.get("estado")  # presente y vacío también es un error
     if estado not in (None, "pendiente", "impreso", "fallido"):
         raise EntradaInvalida("estado: pendiente, impreso o fallido.")
     datos = await run_in_threadpool(trabajos.listar, request.app.state.alm, slug, estado)

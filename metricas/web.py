@@ -65,13 +65,21 @@ async def _autorizado(request: Request, permiso: Permiso) -> Actor | Response:
     return exigir(quien, permiso, cid)
 
 
+FECHA_MINIMA, FECHA_MAXIMA = date(2000, 1, 1), date(2100, 12, 31)
+
+
 def _fecha(valor: str | None, defecto: date) -> date:
     if not valor:
         return defecto
     try:
-        return date.fromisoformat(valor)
+        fecha = date.fromisoformat(valor)
     except ValueError:
         raise EntradaInvalida(f"«{valor}» no es una fecha AAAA-MM-DD.") from None
+    if not FECHA_MINIMA <= fecha <= FECHA_MAXIMA:  # y la aritmética de periodos no desborda
+        raise EntradaInvalida(
+            f"La fecha debe estar entre {FECHA_MINIMA.isoformat()} y {FECHA_MAXIMA.isoformat()}."
+        )
+    return fecha
 
 
 def _centro_y_hoy(request: Request, slug: str) -> tuple[str, date]:

@@ -30,6 +30,8 @@ def _almacen(args: argparse.Namespace) -> tuple[Settings, Almacen]:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from turnos.web.borde import opciones_uvicorn
+
     settings = Settings.desde_entorno(
         db=args.db, host=args.host, port=args.port, workers=args.workers
     )
@@ -63,6 +65,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         workers=settings.workers,
         log_level=settings.log_nivel.lower(),
         proxy_headers=True,
+        **opciones_uvicorn(),
     )
     return 0
 

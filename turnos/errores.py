@@ -58,3 +58,8 @@ class DemasiadosIntentos(TurnosError):
     def __init__(self, mensaje: str, reintentar_s: int) -> None:
         super().__init__(mensaje)
         self.reintentar_s = reintentar_s
+
+
+class DemasiadoGrande(TurnosError):
+    codigo = "cuerpo_demasiado_grande"
+    status = 413

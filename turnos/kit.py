@@ -23,7 +23,8 @@ from turnos.web.api import campo_texto, cuerpo, peticion_idempotente
 from turnos.web.auth import actor, actor_con_csrf, csrf_token, por_sesion, verificar_csrf
 from turnos.web.conexiones import registrar as registrar_conexion
 from turnos.web.contexto import Nucleo, nucleo
-from turnos.web.openapi import objeto, operacion, respuesta_json
+from turnos.web.entrada import formulario
+from turnos.web.openapi import objeto, operacion, respuesta_json, salida
 from turnos.web.personal import avisar, render
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "campo_texto",
     "csrf_token",
     "cuerpo",
+    "formulario",
     "leer_hasta_cerrar",
     "nucleo",
     "objeto",
@@ -48,6 +50,7 @@ __all__ = [
     "por_sesion",
     "registrar_conexion",
     "render",
+    "salida",
     "respuesta_json",
     "verificar_csrf",
 ]

@@ -32,7 +32,7 @@ class Settings:
     cookie_segura: bool = _ajuste(
         "TURNOS_COOKIE_SEGURA",
         False,
-        "Marcar la cookie de sesión como `Secure` (actívelo detrás de HTTPS).",
+        "Marcar las cookies como `Secure` (actívelo detrás de HTTPS; es automático si `TURNOS_URL_PUBLICA` empieza con `https://`).",
     )
     sesion_horas: int = _ajuste(
         "TURNOS_SESION_HORAS", 12, "Duración de la sesión del personal, en horas."
@@ -72,6 +72,11 @@ class Settings:
         "TURNOS_LIMITES_URL",
         "",
         "Dónde se cuentan los intentos de login y de formularios públicos. Vacío: en la memoria de cada proceso; `redis://127.0.0.1:6379/0`: compartido entre procesos.",
+    )
+    plazo_cabeceras_s: int = _ajuste(
+        "TURNOS_PLAZO_CABECERAS_S",
+        10,
+        "Segundos que `turnos serve` espera las cabeceras de una petición antes de cerrar la conexión.",
     )
     log_nivel: str = _ajuste(
         "TURNOS_LOG", "INFO", "Nivel de la bitácora técnica (DEBUG, INFO, WARNING)."

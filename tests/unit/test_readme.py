@@ -13,7 +13,8 @@ def test_cada_ajuste_esta_en_el_readme():
 
 
 def test_los_dos_comandos():
-    assert "pip install . && turnos serve --demo" in README
+    assert "bash scripts/demo" in README
+    assert "pip install" not in README.split("## Páginas")[0]  # PEP 668: nunca en el sistema
     assert "bash scripts/test" in README
     ci = (Path(__file__).resolve().parents[2] / ".ci" / "run").read_text()
     assert ci.rstrip().endswith("bash scripts/test")

@@ -14,6 +14,7 @@ from turnos.dominio.enrutamiento import Politica
 from turnos.dominio.estados import EstadoVentanilla
 from turnos.dominio.horario import validar_horario
 from turnos.dominio.numeracion import prefijo_valido
+from turnos.enteros import entero
 from turnos.errores import Conflicto, EntradaInvalida
 from turnos.servicios import consultas
 from turnos.tiempo import a_ms
@@ -59,6 +60,7 @@ ETIQUETAS: dict[str, str] = {
     "activo": "Activo",
     "tolerancia_min": "Tolerancia (minutos)",
 }
+MAXIMO_CATALOGO = 1_000_000  # minutos, orden, niveles: cabe en INTEGER de cualquier BD
 _CLAVE = re.compile(r"^[A-Z0-9_-]{1,20}$")
 _SLUG = re.compile(r"^[a-z0-9-]{2,60}$")
 
@@ -74,26 +76,16 @@ def _convertir(campo: str, tipo: str, valor: Any) -> Any:
         if tipo == "entero?":
             return None
         return 0
-    try:
-        n = int(str(valor).strip())
-    except ValueError:
-        raise EntradaInvalida(
-            f"«{ETIQUETAS.get(campo, campo)}» debe ser un número entero."
-        ) from None
-    if n < 0:
+    if str(valor).strip().startswith("-"):
         raise EntradaInvalida(f"«{ETIQUETAS.get(campo, campo)}» no puede ser negativo.")
-    return n
+    return entero(valor, ETIQUETAS.get(campo, campo), minimo=0, maximo=MAXIMO_CATALOGO)
 
 
 def minutos_de_formulario(valor: Any, etiqueta: str) -> int:
     """Un número entero de minutos ≥ 0 escrito en un formulario; error claro si no lo es."""
-    try:
-        n = int(str(valor or 0).strip())
-    except ValueError:
-        raise EntradaInvalida(f"«{etiqueta}» debe ser un número entero de minutos.") from None
-    if n < 0:
+    if str(valor or 0).strip().startswith("-"):
         raise EntradaInvalida(f"«{etiqueta}» no puede ser negativo.")
-    return n
+    return entero(valor or 0, etiqueta, minimo=0, maximo=MAXIMO_CATALOGO)
 
 
 def limpiar_tramite(datos: dict[str, Any]) -> dict[str, Any]:
@@ -268,7 +260,8 @@ def listar_tramites(
         text(f"SELECT id, {cols} FROM tramite WHERE centro_id = :c{filtro} ORDER BY orden, nombre"),
         {"c": centro_id},
     )
-    return [dict(f._mapping) for f in filas]
+    # SQLite devuelve los booleanos como 0/1: la API (y su esquema) dicen true/false.
+    return [{**f._mapping, "activo": bool(f.activo)} for f in filas]
 
 
 def guardar_ventanilla(

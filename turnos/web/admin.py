@@ -12,12 +12,14 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from turnos.dominio.horario import DIAS, NOMBRES_DIAS
-from turnos.errores import EntradaInvalida, Prohibido, TurnosError
+from turnos.enteros import entero
+from turnos.errores import Prohibido, TurnosError
 from turnos.permisos import Actor, Permiso, Rol
 from turnos.servicios import catalogo, consultas, cuentas
 from turnos.servicios.destinos_impresora import PoliticaImpresoras
 from turnos.web import conexiones
 from turnos.web.auth import verificar_csrf
+from turnos.web.entrada import formulario
 from turnos.web.personal import avisar, render, usuario_o_login
 
 SECCIONES = (
@@ -84,7 +86,7 @@ async def seccion(request: Request) -> Response:
         )
     alm = request.app.state.alm
     if request.method == "POST":
-        form = await request.form()
+        form = await formulario(request)
         verificar_csrf(request, str(form.get("csrf", "")))
         await run_in_threadpool(
             _cargar, alm, slug, nombre, quien
@@ -167,10 +169,7 @@ def _guardar_tramite(request: Request, alm: Any, slug: str, form: FormData, quie
 def _guardar_ventanilla(
     request: Request, alm: Any, slug: str, form: FormData, quien: Actor
 ) -> None:
-    try:
-        numero = int(str(form.get("numero", "")))
-    except ValueError:
-        raise TurnosError("El número de ventanilla debe ser un entero.") from None
+    numero = entero(form.get("numero"), "Número de ventanilla", minimo=0)
     catalogo.guardar_ventanilla(
         alm,
         slug,
@@ -185,10 +184,7 @@ def _guardar_ventanilla(
 
 
 def _id(form: FormData, campo: str) -> int:
-    try:
-        return int(str(form.get(campo, "")))
-    except ValueError:
-        raise EntradaInvalida("Elija una cuenta o un dispositivo de la lista.") from None
+    return entero(form.get(campo, ""), campo)
 
 
 def _guardar_usuario(request: Request, alm: Any, slug: str, form: FormData, quien: Actor) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from sqlalchemy import text
@@ -18,20 +17,10 @@ from turnos.permisos import Actor, Permiso, exigir
 from turnos.servicios import atencion, auditoria, catalogo, cierre, consultas, emision, ventanillas
 from turnos.servicios.idempotencia import CABECERA, Peticion, peticion
 from turnos.web.auth import actor_con_csrf
+from turnos.web.entrada import cuerpo
 from turnos.web.openapi import ACCIONES_VENTANILLA, documento
 
-
-async def cuerpo(request: Request) -> dict[str, Any]:
-    crudo = await request.body()
-    if not crudo.strip():
-        return {}
-    try:
-        datos = json.loads(crudo)
-    except ValueError:
-        raise EntradaInvalida("El cuerpo no es JSON válido.", "json_invalido") from None
-    if not isinstance(datos, dict):
-        raise EntradaInvalida("El cuerpo debe ser un objeto JSON.", "json_invalido")
-    return datos
+__all__ = ["campo_texto", "cuerpo"]  # el kiosco los importa de aquí
 
 
 def campo_texto(
@@ -46,6 +35,10 @@ def campo_texto(
         raise EntradaInvalida(f"El campo «{campo}» debe ser texto.")
     if len(valor) > maximo:
         raise EntradaInvalida(f"El campo «{campo}» admite a lo más {maximo} caracteres.")
+    if "\x00" in valor:
+        raise EntradaInvalida(
+            f"El campo «{campo}» contiene caracteres no válidos.", "texto_invalido"
+        )
     return valor
 
 
@@ -72,7 +65,12 @@ async def salud(request: Request) -> Response:
         await run_in_threadpool(consultar)
     except Exception:
         return JSONResponse(
-            {"estado": "error", "mensaje": "La base de datos no responde."}, status_code=503
+            {
+                "estado": "error",
+                "error": "bd_no_disponible",
+                "mensaje": "La base de datos no responde.",
+            },
+            status_code=503,
         )
     return JSONResponse({"estado": "ok"})
 
@@ -310,7 +308,7 @@ RUTAS = [
     Route("/api/v1/centros/{centro}/turnos", emitir, methods=["POST"]),
     Route("/api/v1/centros/{centro}/cola", cola, methods=["GET"]),
     Route(
-        "/api/v1/centros/{centro}/ventanillas/{numero:int}/{accion}",
+        "/api/v1/centros/{centro}/ventanillas/{numero:entero}/{accion}",
         accion_ventanilla,
         methods=["POST"],
     ),

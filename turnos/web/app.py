@@ -26,7 +26,7 @@ from turnos.db.almacen import Almacen
 from turnos.db.motor import crear_motor
 from turnos.eventos.hub import Hub
 from turnos.settings import Settings
-from turnos.web import admin, api, personal, tiempo_real
+from turnos.web import admin, api, borde, personal, tiempo_real
 from turnos.web.auth import CacheActores
 from turnos.web.contexto import Nucleo
 from turnos.web.errores import MANEJADORES
@@ -102,7 +102,7 @@ def _estaticos(capacidades: tuple[Capacidad, ...]) -> list[Mount]:
 def crear_app(
     settings: Settings | None = None, *, reloj: Callable[[], Any] = tiempo.ahora
 ) -> Starlette:
-    settings = settings or Settings.desde_entorno()
+    settings = borde.ajustar(settings or Settings.desde_entorno())
     motor = crear_motor(settings.db, sqlite_sync=settings.sqlite_sync, pool_size=settings.pool)
     alm = Almacen(motor)
     secreto = settings.secreto or obtener_secreto(motor)
@@ -147,6 +147,7 @@ def crear_app(
         ],
         middleware=[
             Middleware(CabecerasSeguras),
+            Middleware(borde.Borde),
             Middleware(
                 SessionMiddleware,
                 secret_key=secreto,

@@ -60,14 +60,19 @@ def objeto(**props: Any) -> dict[str, Any]:
     return {"type": "object", "properties": props}
 
 
+def salida(**props: Any) -> dict[str, Any]:
+    """Un objeto de respuesta: todas sus propiedades vienen siempre (el fuzzing lo verifica)."""
+    return {**objeto(**props), "required": list(props)}
+
+
 _S = {"type": "string"}
 _I = {"type": "integer"}
 _N = {"type": ["string", "null"]}
 
 ESQUEMAS: dict[str, Any] = {
     "Error": {**objeto(error=_S, mensaje=_S), "required": ["error", "mensaje"]},
-    "Salud": objeto(estado=_S),
-    "Centro": objeto(
+    "Salud": salida(estado=_S),
+    "Centro": salida(
         slug=_S,
         nombre=_S,
         zona=_S,
@@ -77,7 +82,7 @@ ESQUEMAS: dict[str, Any] = {
         tolerancia_min=_I,
         mensajes={"type": "array", "items": _S},
     ),
-    "Tramite": objeto(
+    "Tramite": salida(
         clave=_S,
         nombre=_S,
         prefijo=_S,
@@ -101,7 +106,7 @@ ESQUEMAS: dict[str, Any] = {
         **objeto(tramite=_S, clase={"type": "string", "enum": ["general", "preferente"]}),
         "required": ["tramite"],
     },
-    "TurnoEmitido": objeto(
+    "TurnoEmitido": salida(
         folio=_S,
         token=_S,
         tramite=_S,
@@ -114,7 +119,7 @@ ESQUEMAS: dict[str, Any] = {
         centro=_S,
         centro_nombre=_S,
     ),
-    "TurnoPublico": objeto(
+    "TurnoPublico": salida(
         id=_I,
         folio=_S,
         centro=_S,
@@ -161,19 +166,22 @@ ESQUEMAS: dict[str, Any] = {
         }
     ),
     "Cancelacion": objeto(motivo=_S),
-    "Cola": objeto(
+    "Cola": salida(
         centro=_S,
         total_esperando=_I,
-        tramites={"type": "array", "items": objeto(clave=_S, nombre=_S, esperando=_I)},
+        tramites={"type": "array", "items": salida(clave=_S, nombre=_S, esperando=_I)},
         ventanillas={
             "type": "array",
-            "items": objeto(
+            "items": salida(
                 numero=_I, nombre=_S, estado=_S, tramites={"type": "array", "items": _S}
             ),
         },
     ),
-    "Cierre": objeto(dia=_S, expirados=_I, finalizados=_I, ventanillas_cerradas=_I, aviso=_S),
-    "Auditoria": objeto(
+    "Cierre": {
+        **objeto(dia=_S, expirados=_I, finalizados=_I, ventanillas_cerradas=_I, aviso=_S),
+        "required": ["dia", "expirados", "finalizados", "ventanillas_cerradas"],
+    },
+    "Auditoria": salida(
         eventos=_I,
         integra={"type": "boolean"},
         falla={"type": ["object", "null"], "properties": {"seq": _I, "motivo": _S}},

@@ -13,6 +13,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from turnos.dominio.horario import texto_horario
+from turnos.enteros import entero
 from turnos.errores import EntradaInvalida, TurnosError
 from turnos.permisos import Actor, Permiso
 from turnos.servicios import atencion, bitacora_cuentas, catalogo, consultas, cuentas, sesiones
@@ -20,6 +21,7 @@ from turnos.tiempo import a_ms
 from turnos.web import conexiones, limites
 from turnos.web.api import ejecutar_accion
 from turnos.web.auth import actor, credencial, csrf_token, verificar_csrf
+from turnos.web.entrada import formulario
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +127,7 @@ async def login(request: Request) -> Response:
         siguiente = "/ventanilla"
     if request.method == "GET":
         return render(request, "login.html", {"siguiente": siguiente})
-    form = await request.form()
+    form = await formulario(request)
     verificar_csrf(request, str(form.get("csrf", "")))
     alm, ahora_ms = request.app.state.alm, a_ms(request.app.state.reloj())
     usuario = str(form.get("usuario", "")).strip().lower()[:60]
@@ -162,7 +164,7 @@ async def login(request: Request) -> Response:
 
 
 async def logout(request: Request) -> Response:
-    form = await request.form()
+    form = await formulario(request)
     verificar_csrf(request, str(form.get("csrf", "")))
     clave = credencial(request)
     if clave is not None and clave[0] == "s":
@@ -280,12 +282,12 @@ async def ventanilla(request: Request) -> Response:
 
 
 async def _accion(request: Request, quien: Actor, slug: str) -> Response:
-    form = await request.form()
+    form = await formulario(request)
     verificar_csrf(request, str(form.get("csrf", "")))
     accion = str(form.get("accion", ""))
     try:
-        numero = int(str(form.get("numero", "")))
-    except ValueError:
+        numero = entero(form.get("numero"), "ventanilla", minimo=0)
+    except TurnosError:
         avisar(request, "error", "Elija una ventanilla.")
         return RedirectResponse("/ventanilla", status_code=303)
     datos = {
