@@ -44,6 +44,8 @@ DECLARADAS = {
     "GET /datos-abiertos/{centro}": PUBLICA,
     "GET /datos-abiertos/{centro}.{extension}": PUBLICA,
     "GET /tablero": (frozenset(USUARIOS), frozenset(USUARIOS)),  # redirige a su tablero
+    "GET /cuenta": (frozenset(USUARIOS), frozenset(USUARIOS)),  # cambiar la propia contraseña
+    "POST /cuenta": (frozenset(USUARIOS), frozenset(USUARIOS)),
     "GET /ventanilla": (PERSONAL_OPERA, PERSONAL_OPERA),
     "POST /ventanilla": (PERSONAL_OPERA, PERSONAL_OPERA),  # siempre sobre su propio centro
     "GET /admin": (frozenset({"jefe", "admin"}), frozenset({"jefe", "admin"})),
