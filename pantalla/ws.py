@@ -162,14 +162,29 @@ class _Sesion:
         return True
 
 
-async def _leer_hasta_cierre(websocket: WebSocket, sus: Suscripcion) -> None:
-    """Los mensajes del cliente se ignoran; solo interesa enterarse de la desconexión.
+MAX_MENSAJE = 2048  # lo que manda una pantalla (su estado de sonido) es pequeño
+AlMensaje = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+async def _leer_hasta_cierre(
+    websocket: WebSocket, sus: Suscripcion, al_mensaje: AlMensaje | None = None
+) -> None:
+    """Lee hasta la desconexión; los objetos JSON pequeños van a ``al_mensaje`` (si hay) y lo
+    demás se ignora.
 
     Cerrar la suscripción despierta al bucle de envío, que así termina.
     """
     try:
-        while (await websocket.receive())["type"] != "websocket.disconnect":
-            pass
+        while (mensaje := await websocket.receive())["type"] != "websocket.disconnect":
+            texto = mensaje.get("text")
+            if al_mensaje is None or not texto or len(texto) > MAX_MENSAJE:
+                continue
+            try:
+                datos = json.loads(texto)
+                if isinstance(datos, dict):
+                    await al_mensaje(datos)
+            except Exception:  # un mensaje raro o una falla al guardarlo no corta la pantalla
+                log.warning("mensaje de pantalla de %s no procesado", sus.centro, exc_info=True)
     except (WebSocketDisconnect, RuntimeError, OSError):
         pass
     finally:
@@ -188,6 +203,7 @@ async def servir(
     timeout_envio_s: float = 2.0,
     maximo_replay: int = 1000,
     maximo_cola: int = 256,
+    al_mensaje: AlMensaje | None = None,
 ) -> str:
     """Atiende un websocket ya aceptado y autenticado hasta que termine.
 
@@ -195,7 +211,8 @@ async def servir(
     eventos con ``seq > desde`` en orden, o ``None`` si no puede (demasiado viejo o ``desde``
     inexistente): entonces se manda un snapshot. Un envío que tarda más de
     ``timeout_envio_s`` (más medio paso del vigía) corta la conexión. Devuelve el motivo:
-    ``desconectado``, ``desbordado`` o ``lento``.
+    ``desconectado``, ``desbordado`` o ``lento``. ``al_mensaje`` recibe lo que el cliente
+    manda (p. ej. el estado de voz y audio de la pantalla).
     """
     tarea = asyncio.current_task()
     assert tarea is not None
@@ -203,7 +220,7 @@ async def servir(
     sesion = _Sesion(
         websocket, hub, centro, snapshot, replay, filtro, timeout_envio_s, latido_s, maximo_replay
     )
-    lector = asyncio.create_task(_leer_hasta_cierre(websocket, sus))
+    lector = asyncio.create_task(_leer_hasta_cierre(websocket, sus, al_mensaje))
     sesion.armar_vigia(tarea, sus)
     try:
         await sesion.sincronizar(desde)

@@ -24,9 +24,9 @@ from pantalla.web import OpcionesPantalla, montar_estaticos, respuesta_pantalla
 from turnos.db.almacen import Almacen
 from turnos.dominio.horario import texto_horario
 from turnos.errores import Prohibido, TurnosError
-from turnos.permisos import Permiso
-from turnos.servicios import catalogo, consultas
-from turnos.tiempo import iso
+from turnos.permisos import Actor, Permiso, TipoDispositivo
+from turnos.servicios import catalogo, consultas, voz
+from turnos.tiempo import a_ms, iso
 from turnos.web.auth import actor
 
 MAXIMO_REPLAY = 1000
@@ -108,6 +108,42 @@ def leer_replay(alm: Almacen, slug: str, desde: int) -> list[dict[str, Any]] | N
         return [json.loads(p) for (p,) in filas]
 
 
+class InformesVoz:
+    """Guarda lo que una pantalla (dispositivo) dice de su voz y audio, para el tablero.
+
+    Se escribe cuando cambia o, si no cambia, a lo más cada ``voz.REGISTRO_S``.
+    """
+
+    def __init__(self, app: Starlette, quien: Actor) -> None:
+        self.app, self.dispositivo_id = app, quien.id
+        self.ultimo: dict[str, Any] | None = None
+        self.guardado_ms = 0
+
+    async def recibir(self, mensaje: dict[str, Any]) -> None:
+        datos = voz.informe(mensaje)
+        if datos is None:
+            return
+        ahora_ms = a_ms(self.app.state.reloj())
+        if datos == self.ultimo and ahora_ms - self.guardado_ms < voz.REGISTRO_S * 1000:
+            return
+        self.ultimo, self.guardado_ms = datos, ahora_ms
+        await self._guardar(datos, ahora_ms, conectada=True)
+
+    async def desconectada(self) -> None:
+        if self.ultimo is not None:
+            await self._guardar(self.ultimo, a_ms(self.app.state.reloj()), conectada=False)
+
+    async def _guardar(self, datos: dict[str, Any], ahora_ms: int, conectada: bool) -> None:
+        await run_in_threadpool(
+            voz.registrar_informe,
+            self.app.state.alm,
+            self.dispositivo_id,
+            datos,
+            ahora_ms,
+            conectada,
+        )
+
+
 async def websocket_pantalla(websocket: WebSocket) -> None:
     """/ws/pantalla/{centro}: pantallas de sala y páginas del personal (eventos públicos)."""
     app = websocket.app
@@ -128,6 +164,7 @@ async def websocket_pantalla(websocket: WebSocket) -> None:
         return
     await websocket.accept()
     filtro, desde = pantalla_ws.parametros(websocket)
+    informes = InformesVoz(app, quien) if quien and quien.rol == TipoDispositivo.PANTALLA else None
     await pantalla_ws.servir(
         websocket,
         app.state.hub,
@@ -136,7 +173,10 @@ async def websocket_pantalla(websocket: WebSocket) -> None:
         app.state.replay,
         filtro=filtro,
         desde=desde,
+        al_mensaje=informes.recibir if informes else None,
     )
+    if informes:
+        await informes.desconectada()
 
 
 async def pagina_pantalla(request: Request) -> Response:
@@ -160,14 +200,22 @@ async def pagina_pantalla(request: Request) -> Response:
                 "horario_texto": texto_horario(c.horario),
                 "mensajes": c.mensajes,
                 "zona": c.zona,
+                "voz": voz.leer_config(conn, c.id),
             }
 
     datos = await run_in_threadpool(centro)
+    config: voz.ConfigVoz = datos["voz"]
     return respuesta_pantalla(
         datos,
         request.query_params.get("token", ""),
         tramites=request.query_params.get("tramites"),
-        opciones=OpcionesPantalla(zona_horaria=datos["zona"]),
+        opciones=OpcionesPantalla(
+            zona_horaria=datos["zona"],
+            voz_nombre=config.nombre,
+            velocidad_voz=config.velocidad,
+            volumen=config.volumen,
+            idiomas_voz=",".join(voz.IDIOMAS),
+        ),
     )
 
 
