@@ -125,3 +125,44 @@ def test_pantalla_muda_lo_dice_en_ella_y_en_el_tablero(navegador, vivo) -> None:
     alertas = tablero.locator("#alertas").inner_text()
     assert "Pantalla pantalla-1 sin voz en español y con el audio bloqueado." in alertas
     contexto.close()
+
+
+# Como GRABADORA, pero guarda también voz, velocidad y volumen de cada enunciado.
+GRABADORA_DETALLE = GRABADORA.replace(
+    "dichos.push({ texto: u.text, lang: u.lang });",
+    "dichos.push({ texto: u.text, lang: u.lang, voz: u.voice && u.voice.name,"
+    " velocidad: u.rate, volumen: u.volume });",
+)
+
+
+def test_admin_escucha_un_ejemplo_con_los_valores_del_formulario(pagina, vivo) -> None:
+    srv, _centro, _app = vivo
+    assert GRABADORA_DETALLE != GRABADORA
+    pagina.add_init_script(GRABADORA_DETALLE % VOCES)
+    errores: list[str] = []
+    pagina.on("pageerror", lambda e: errores.append(str(e)))
+    pagina.goto(f"{srv.url}/admin/prueba/centro")
+    pagina.get_by_label("Usuario").fill("jefe-prueba")
+    pagina.get_by_label("Contraseña").fill("contrasena-segura")
+    pagina.get_by_role("button", name="Entrar").click()
+    pagina.wait_for_url(re.compile(r"/admin/prueba/centro$"))
+
+    boton = pagina.get_by_role("button", name="Escuchar un ejemplo")
+    boton.click()  # sin nombre: la preferencia del servidor (es-419 antes que es-ES)
+    assert _dichos(pagina, 1)[0]["voz"] == "Latinoamérica"
+    pagina.get_by_label("Nombre de la voz").fill("Estados Unidos")
+    pagina.get_by_label("Velocidad").fill("1.3")
+    pagina.get_by_label("Volumen").fill("60")
+    boton.click()
+    ultimo = _dichos(pagina, 2)[1]
+    assert ultimo == {
+        "texto": "Turno a 1, Ventanilla 1",
+        "lang": "es_US",
+        "voz": "Estados Unidos",
+        "velocidad": 1.3,
+        "volumen": 0.6,
+    }
+    from playwright.sync_api import expect
+
+    expect(pagina.locator("#resultado-voz")).to_have_text("Se escuchó con: Estados Unidos (es_US).")
+    assert errores == []

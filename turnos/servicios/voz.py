@@ -120,3 +120,13 @@ def pantallas(conn: Connection, centro_id: int, ahora_ms: int) -> list[dict[str,
             datos["conectada"] = False
         filas.append({"id": f.id, "nombre": f.nombre, "informe": datos})
     return filas
+
+
+def voces_informadas(conn: Connection, centro_id: int) -> list[str]:
+    """Nombres de las voces que usan las pantallas del centro (sugerencias para /admin)."""
+    nombres = {
+        p["informe"]["voz_nombre"]
+        for p in pantallas(conn, centro_id, 0)
+        if p["informe"] and p["informe"].get("voz_nombre")
+    }
+    return sorted(nombres)
