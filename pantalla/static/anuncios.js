@@ -12,7 +12,7 @@ window.TurnosAnuncios = (function () {
 
   const pausa = (ms) => new Promise((r) => setTimeout(r, ms));
   const IDIOMAS = ["es-MX", "es-419", "es-US", "es"];
-  const ESPERA_VOCES_MS = 8000; // speech-dispatcher tarda unos segundos en dar sus voces
+  const ESPERA_VOCES_MS = 15000; // speech-dispatcher tarda unos segundos en dar sus voces
 
   // La voz con ese nombre si existe; si no, la primera de cada idioma en el orden dado
   // ("es" = cualquier español). El orden y el nombre los decide el servidor.
@@ -38,9 +38,15 @@ window.TurnosAnuncios = (function () {
     if (!s) return Promise.resolve([]);
     if (s.getVoices().length) return Promise.resolve(s.getVoices());
     espera = espera || new Promise((listo) => {
-      const fin = () => { clearTimeout(reloj); listo(); };
+      const fin = () => {
+        clearTimeout(reloj);
+        if (s.removeEventListener) s.removeEventListener("voiceschanged", cambio);
+        listo();
+      };
+      // Chromium puede avisar un cambio con la lista aún vacía: se sigue esperando.
+      const cambio = () => { if (s.getVoices().length) fin(); };
       const reloj = setTimeout(fin, ESPERA_VOCES_MS);
-      if (s.addEventListener) s.addEventListener("voiceschanged", fin, { once: true });
+      if (s.addEventListener) s.addEventListener("voiceschanged", cambio);
     });
     return espera.then(() => s.getVoices());
   }

@@ -11,6 +11,7 @@ from __future__ import annotations
 import array
 import math
 import os
+import select
 import shutil
 import signal
 import subprocess
@@ -91,7 +92,8 @@ def sala_con_sonido() -> Iterator[Sala]:
         )
         sala.procesos.append(xvfb)
         assert xvfb.stdout is not None
-        pantalla = xvfb.stdout.readline().decode().strip()  # Xvfb escribe el número al estar listo
+        listo, _, _ = select.select([xvfb.stdout], [], [], 15)  # escribe el número al estar listo
+        pantalla = xvfb.stdout.readline().decode().strip() if listo else ""
         if not pantalla.isdigit():
             raise RuntimeError("Xvfb no arrancó")
         env["DISPLAY"] = f":{pantalla}"
