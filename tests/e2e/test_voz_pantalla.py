@@ -29,7 +29,7 @@ async def _leer(ws: Any) -> dict[str, Any]:
     return json.loads(await asyncio.wait_for(ws.recv(), 5))
 
 
-async def _tablero(url: str, esperado: str, limite_s: float = 10) -> dict[str, Any]:
+async def _tablero(url: str, esperado: str, limite_s: float = 30) -> dict[str, Any]:
     """Estado del tablero al conectar, reintentando hasta ver la conexión ``esperado``."""
     fin = time.monotonic() + limite_s
     while True:
@@ -69,7 +69,7 @@ def test_tablero_muestra_voz_y_audio_de_cada_pantalla(entorno, centro) -> None:
                 "alertas"
             ]
             await ws.send(json.dumps(HABLA))
-            fin = time.monotonic() + 10
+            fin = time.monotonic() + 30
             while (p := (await _tablero(url_tablero, "Conectada"))["pantallas"][0])["voz"] != "sí":
                 assert time.monotonic() < fin, p
                 await asyncio.sleep(0.1)
