@@ -4,6 +4,7 @@
 En SQLite (archivo temporal) y PostgreSQL (esquema temporal en TURNOS_BENCH_PG_URL).
 
 Uso: python bench/bench_core.py [--backend sqlite|postgres|ambos] [--turnos 4000] [--segundos 8]
+(`TURNOS_SQLITE_SYNC=NORMAL` en el entorno mide SQLite con NORMAL; por omisión, FULL.)
 Imprime cifras; no afirma nada. Resultados en docs/PERFORMANCE.md.
 """
 
@@ -22,9 +23,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from apoyo.sembrado import TODO_EL_DIA, esquema_pg  # noqa: E402
+from apoyo.servidor import servidor  # noqa: E402
 from bench.cliente_http import Conexion, percentil  # noqa: E402
-from tests.conftest import TODO_EL_DIA, esquema_pg  # noqa: E402
-from tests.servidor import servidor  # noqa: E402
 from turnos import tiempo  # noqa: E402
 from turnos.db.almacen import Almacen  # noqa: E402
 from turnos.db.migrar import migrar  # noqa: E402
@@ -129,9 +130,12 @@ def correr(backend: str, turnos: int, segundos: float) -> None:
         kiosco, jefe = sembrar(url)
         s = pila.enter_context(servidor(url, extra_env={"TURNOS_LOG": "WARNING"}))
         puerto = int(s.url.rsplit(":", 1)[1])
-        print(
-            f"\n== {backend} ({'archivo temporal' if backend == 'sqlite' else 'PostgreSQL local'}) =="
+        donde = (
+            f"archivo temporal, synchronous={os.environ.get('TURNOS_SQLITE_SYNC', 'FULL')}"
+            if backend == "sqlite"
+            else "PostgreSQL local"
         )
+        print(f"\n== {backend} ({donde}) ==")
         asyncio.run(emitir(puerto, kiosco, 4, 200))  # calentamiento
         for clientes in (1, 16):
             dur, lat, err = asyncio.run(emitir(puerto, kiosco, clientes, turnos))

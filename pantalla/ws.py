@@ -18,7 +18,8 @@ from typing import Any
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from pantalla.filtros import filtrar_snapshot, filtro_tramites, leer_tramites
-from pantalla.hub import Hub, Suscripcion
+from turnos.eventos.hub import Hub, Suscripcion
+from turnos.eventos.websocket import AlMensaje, leer_hasta_cerrar
 
 log = logging.getLogger(__name__)
 
@@ -162,33 +163,7 @@ class _Sesion:
         return True
 
 
-MAX_MENSAJE = 2048  # lo que manda una pantalla (su estado de sonido) es pequeño
-AlMensaje = Callable[[dict[str, Any]], Awaitable[None]]
-
-
-async def _leer_hasta_cierre(
-    websocket: WebSocket, sus: Suscripcion, al_mensaje: AlMensaje | None = None
-) -> None:
-    """Lee hasta la desconexión; los objetos JSON pequeños van a ``al_mensaje`` (si hay) y lo
-    demás se ignora.
-
-    Cerrar la suscripción despierta al bucle de envío, que así termina.
-    """
-    try:
-        while (mensaje := await websocket.receive())["type"] != "websocket.disconnect":
-            texto = mensaje.get("text")
-            if al_mensaje is None or not texto or len(texto) > MAX_MENSAJE:
-                continue
-            try:
-                datos = json.loads(texto)
-                if isinstance(datos, dict):
-                    await al_mensaje(datos)
-            except Exception:  # un mensaje raro o una falla al guardarlo no corta la pantalla
-                log.warning("mensaje de pantalla de %s no procesado", sus.centro, exc_info=True)
-    except (WebSocketDisconnect, RuntimeError, OSError):
-        pass
-    finally:
-        sus.cerrar()
+_leer_hasta_cierre = leer_hasta_cerrar  # del núcleo: igual para todo websocket de eventos
 
 
 async def servir(

@@ -44,8 +44,8 @@ class Settings:
     )
     sqlite_sync: str = _ajuste(
         "TURNOS_SQLITE_SYNC",
-        "NORMAL",
-        "`PRAGMA synchronous` de SQLite: NORMAL (rápido; en WAL no corrompe) o FULL (fsync en cada commit).",
+        "FULL",
+        "`PRAGMA synchronous` de SQLite: FULL (fsync en cada commit: un turno impreso sobrevive a un corte de luz) o NORMAL (algo más rápido; puede perder los últimos segundos ante un corte de luz).",
     )
     pool: int = _ajuste("TURNOS_POOL", 10, "Conexiones por proceso en el pool de la base de datos.")
     metricas_token: str = _ajuste(

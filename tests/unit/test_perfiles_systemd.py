@@ -8,7 +8,12 @@ from pathlib import Path
 import pytest
 
 SYSTEMD = Path(__file__).resolve().parents[2] / "systemd"
-UNIDADES = ["turnos.service", "turnos-kiosco-agente.service", "turnos-navegador@.service"]
+UNIDADES = [
+    "turnos.service",
+    "turnos-kiosco-agente.service",
+    "turnos-navegador@.service",
+    "turnos-respaldo.service",
+]
 
 
 def leer(nombre: str) -> configparser.RawConfigParser:
@@ -45,3 +50,16 @@ def test_comandos() -> None:
     navegador = leer("turnos-navegador@.service")["Service"]
     assert navegador["EnvironmentFile"] == "/etc/turnos/navegador-%i.env"
     assert "chromium" in navegador["ExecStart"] and "${TURNOS_URL}" in navegador["ExecStart"]
+
+
+def test_respaldo_con_timer_y_la_cli() -> None:
+    """El respaldo lo hace la CLI (`turnos respaldo`), no el programa `sqlite3`, y lo dispara un
+    timer de systemd persistente (si el equipo estaba apagado a la hora, corre al encender)."""
+    servicio = leer("turnos-respaldo.service")["Service"]
+    assert servicio["Type"] == "oneshot"
+    assert "/opt/turnos/bin/turnos respaldo --salida " in servicio["ExecStart"]
+    assert "sqlite3" not in (SYSTEMD / "turnos-respaldo.service").read_text(encoding="utf-8")
+    assert "/var/backups/turnos" in servicio["ReadWritePaths"]
+    timer = leer("turnos-respaldo.timer")
+    assert timer["Timer"]["OnCalendar"] and timer["Timer"]["Persistent"] == "true"
+    assert timer["Install"]["WantedBy"] == "timers.target"

@@ -7,14 +7,25 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+from turnos.errores import TurnosError
+
+# FULL: el fsync de cada COMMIT sobrevive a un corte de luz (en WAL, NORMAL solo a la caída del
+# proceso: el ticket ya impreso podría desaparecer y su folio volver a emitirse).
+SINCRONIAS = ("FULL", "NORMAL", "EXTRA")
+
 
 def es_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def crear_motor(url: str, *, sqlite_sync: str = "NORMAL", pool_size: int = 10) -> Engine:
+def crear_motor(url: str, *, sqlite_sync: str = "FULL", pool_size: int = 10) -> Engine:
     """Crea el motor; no conecta todavía (se conecta en el primer uso)."""
     if es_sqlite(url):
+        sqlite_sync = sqlite_sync.strip().upper()
+        if sqlite_sync not in SINCRONIAS:
+            raise TurnosError(
+                f"TURNOS_SQLITE_SYNC={sqlite_sync!r} no es válido; use {', '.join(SINCRONIAS)}."
+            )
         motor = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": 30}, pool_size=pool_size
         )

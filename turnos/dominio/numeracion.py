@@ -26,3 +26,16 @@ def dia_local(ahora: datetime, zona: str) -> date:
 def partes_folio(folio: str) -> tuple[str, int]:
     prefijo, _, numero = folio.partition("-")
     return prefijo, int(numero)
+
+
+SERIE_TRAS_RESTAURAR = 1000
+
+
+def piso_tras_restaurar(conocido: int) -> int:
+    """El consecutivo del día tras restaurar una copia que puede ir detrás de lo impreso.
+
+    Salta al menos 1000 por encima del último número conocido y cae en un millar redondo: la serie
+    nueva (`A-1001`, `A-2001`, …) se distingue a simple vista de la anterior y no repite ninguno
+    de hasta 1000 tickets por prefijo impresos después de lo que se conoce.
+    """
+    return -(-(conocido + SERIE_TRAS_RESTAURAR) // SERIE_TRAS_RESTAURAR) * SERIE_TRAS_RESTAURAR

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from typing import Any
 
 from sqlalchemy import Connection, text
 
 from turnos.db.almacen import Almacen, campos_sellados
 from turnos.dominio.cadena import EventoSellado, Falla, verificar
+from turnos.dominio.numeracion import formatear_folio
 from turnos.servicios import consultas
 from turnos.tiempo import iso
 
@@ -34,17 +36,25 @@ def _eventos(conn: Connection, centro_id: int) -> Iterator[EventoSellado]:
         ultimo = filas[-1].seq
 
 
-def fuera_de_orden(alm: Almacen, centro_slug: str, limite: int = 500) -> list[dict[str, object]]:
-    """Llamadas fuera de orden con su motivo (medida anticorrupción: quedan a la vista)."""
+def _de_tipo(
+    alm: Almacen, centro_slug: str, tipo: str, limite: int, contiene: str = ""
+) -> tuple[Any, list[Any]]:
+    """El centro y sus últimos eventos de un tipo (`contiene` filtra `datos` en la consulta)."""
     with alm.lectura() as conn:
         c = consultas.centro(conn, centro_slug)
         filas = conn.execute(
             text(
                 "SELECT seq, ts_ms, usuario_id, datos FROM evento WHERE centro_id = :c"
-                " AND tipo = 'turno_llamado' AND datos LIKE '%fuera_de_orden%' ORDER BY seq DESC LIMIT :n"
+                " AND tipo = :t AND datos LIKE :like ORDER BY seq DESC LIMIT :n"
             ),
-            {"c": c.id, "n": limite},
+            {"c": c.id, "t": tipo, "like": f"%{contiene}%", "n": limite},
         ).all()
+    return c, list(filas)
+
+
+def fuera_de_orden(alm: Almacen, centro_slug: str, limite: int = 500) -> list[dict[str, object]]:
+    """Llamadas fuera de orden con su motivo (medida anticorrupción: quedan a la vista)."""
+    c, filas = _de_tipo(alm, centro_slug, "turno_llamado", limite, contiene="fuera_de_orden")
     resultado = []
     for f in filas:
         d = json.loads(f.datos)
@@ -59,6 +69,25 @@ def fuera_de_orden(alm: Almacen, centro_slug: str, limite: int = 500) -> list[di
                     "motivo": d.get("motivo"),
                 }
             )
+    return resultado
+
+
+def restauraciones(alm: Almacen, centro_slug: str) -> list[dict[str, object]]:
+    """Eventos `base_restaurada`: cuándo, desde qué archivo y qué quedó en la base reemplazada."""
+    c, filas = _de_tipo(alm, centro_slug, "base_restaurada", 500)
+    resultado: list[dict[str, object]] = []
+    for f in filas:
+        d = json.loads(f.datos)
+        perdidos = ""
+        if d.get("reemplazada_hasta_evento") is not None:
+            perdidos = f", la base reemplazada llegaba al {d['reemplazada_hasta_evento']}"
+        series = ", ".join(formatear_folio(p, n + 1) for p, n in d.get("pisos", {}).items())
+        resumen = (
+            f"desde {d.get('respaldo')} (hasta el evento {d.get('respaldo_hasta_evento')}{perdidos});"
+            f" base anterior aparte: {d.get('base_reemplazada') or 'no había'};"
+            f" folios del {d.get('dia')} desde {series or '—'}"
+        )
+        resultado.append({"seq": f.seq, "ts": iso(f.ts_ms, c.zona), "resumen": resumen, **d})
     return resultado
 
 
