@@ -29,7 +29,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from kiosco import trabajos
-from turnos.kit import actor
+from turnos.kit import actor, registrar_conexion
 from turnos.permisos import TipoDispositivo
 from turnos.tiempo import a_ms
 
@@ -97,7 +97,10 @@ def _estado_impresora(valor: Any) -> dict[str, Any] | None:
 async def _enviar_pendientes(app: Any, sesion: SesionAgente) -> None:
     alm = app.state.alm
     ahora_ms = a_ms(app.state.reloj())
-    for t in await run_in_threadpool(trabajos.pendientes_agente, alm, sesion.nombre, ahora_ms):
+    pendientes = await run_in_threadpool(
+        trabajos.pendientes_agente, alm, sesion.centro_id, sesion.nombre, ahora_ms
+    )
+    for t in pendientes:
         if t["id"] in sesion.enviados:
             continue
         sesion.enviados.add(t["id"])
@@ -174,6 +177,7 @@ async def ws_agente(websocket: WebSocket) -> None:
     app = websocket.app
     registro: RegistroAgentes = app.state.kiosco.agentes
     await websocket.accept()
+    registrar_conexion(websocket)  # revocar el token del kiosco la cierra
     sesion = SesionAgente(
         centro_id=int(quien.centro_id or 0),
         nombre=quien.nombre,

@@ -51,7 +51,8 @@ def asignar(
         filtro = " AND c.slug = :c" if centro else ""
         filas = tx.ejecutar(
             text(
-                "SELECT d.id, d.centro_id, d.tipo, c.slug FROM dispositivo d JOIN centro c"
+                "SELECT d.id, d.centro_id, d.tipo, d.impresora_url, c.slug FROM dispositivo d"
+                " JOIN centro c"
                 f" ON c.id = d.centro_id WHERE d.nombre = :n{filtro}"
             ),
             {"n": dispositivo, "c": centro},
@@ -72,7 +73,12 @@ def asignar(
             "impresora_asignada",
             tiempo.a_ms(tiempo.ahora()),
             dispositivo_id=d.id,
-            datos={"dispositivo": dispositivo, "impresora": url.split("?", 1)[0], "perfil": perfil},
+            datos={
+                "dispositivo": dispositivo,
+                "anterior": (d.impresora_url or "").split("?", 1)[0],
+                "impresora": url.split("?", 1)[0],
+                "perfil": perfil,
+            },
         )
     return {"centro": d.slug, "dispositivo": dispositivo, "url": url, "perfil": perfil}
 

@@ -117,7 +117,7 @@ RUTAS: dict[str, dict[str, Any]] = {
             "Kiosco: emite el turno (se confirma antes de imprimir) e imprime el ticket;"
             " con la cookie del kiosco exige la cabecera X-Turnos-Kiosco: 1",
             {"201": _json("TicketKiosco", "Turno emitido"), "409": _ERROR},
-            parametros=("centro",),
+            parametros=("centro", "idempotencia"),
             cuerpo="TurnoKiosco",
             esquemas=_CREDENCIALES,
         )

@@ -180,15 +180,21 @@ def estado_de(alm: Almacen, trabajo_id: int) -> tuple[str, str]:
     return (fila.estado, fila.motivo) if fila else ("fallido", "El trabajo no existe")
 
 
-def pendientes_agente(alm: Almacen, nombre: str, ahora_ms: int) -> list[dict[str, Any]]:
-    """Trabajos vigentes para el agente `nombre`, en orden de creación."""
+def pendientes_agente(
+    alm: Almacen, centro_id: int, nombre: str, ahora_ms: int
+) -> list[dict[str, Any]]:
+    """Trabajos vigentes para el agente `nombre` de `centro_id`, en orden de creación.
+
+    El nombre solo es único dentro del centro: sin el filtro, el `kiosco-1` de otro centro
+    recibiría estos tickets (folio y el QR que cancela el turno).
+    """
     with alm.lectura() as conn:
         filas = conn.execute(
             text(
                 "SELECT id, clave, folio, datos FROM impresion WHERE estado = 'pendiente'"
-                " AND impresora = :u AND creado_ms >= :l ORDER BY id"
+                " AND centro_id = :c AND impresora = :u AND creado_ms >= :l ORDER BY id"
             ),
-            {"u": url_agente(nombre), "l": ahora_ms - CADUCIDAD_S * 1000},
+            {"c": centro_id, "u": url_agente(nombre), "l": ahora_ms - CADUCIDAD_S * 1000},
         )
         return [dict(f._mapping) for f in filas]
 

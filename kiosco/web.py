@@ -32,6 +32,7 @@ from turnos.kit import (
     campo_texto,
     csrf_token,
     cuerpo,
+    peticion_idempotente,
     por_sesion,
     verificar_csrf,
 )
@@ -203,12 +204,32 @@ async def imprimir(
     }
 
 
+async def _ticket_ya_emitido(request: Request, token: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Reintento con la misma Idempotency-Key: el ticket del turno y el estado de su impresión,
+    sin mandarlo a imprimir otra vez."""
+    alm = request.app.state.alm
+    prep = await run_in_threadpool(impresion.preparar, alm, token, url_base(request), None)
+    trabajo = await run_in_threadpool(impresion.ultimo_trabajo, alm, prep.turno_id)
+    if trabajo is None:
+        return vista_ticket(prep.datos), {
+            "estado": "sin_impresora",
+            "mensaje": MENSAJES_IMPRESION["sin_impresora"],
+            "motivo": "",
+        }
+    estado, motivo = await run_in_threadpool(trabajos.estado_de, alm, trabajo.id)
+    return vista_ticket(prep.datos), {
+        "estado": estado,
+        "mensaje": MENSAJES_IMPRESION[estado],
+        "motivo": motivo,
+        "trabajo": trabajo.id,
+    }
+
+
 async def api_emitir(request: Request) -> Response:
     quien = await actor_kiosco(request)
     datos = await cuerpo(request)
-    clase = campo_texto(datos, "clase") or "general"
-    if clase not in ("general", "preferente"):
-        raise EntradaInvalida("En el kiosco el turno es «general» o «preferente».")
+    clase = campo_texto(datos, "clase") or "general"  # la regla de clases vive en emision
+    pet = peticion_idempotente(request, quien, "emitir_kiosco", datos)
     resultado = await run_in_threadpool(
         emision.emitir,
         request.app.state.alm,
@@ -218,10 +239,14 @@ async def api_emitir(request: Request) -> Response:
         request.app.state.reloj(),
         clase=clase,
         origen="kiosco",
+        peticion=pet,
     )
     # Confirmado: desde aquí nada puede deshacer el turno; imprimir es un efecto posterior.
     dispositivo_id = quien.dispositivo_id if quien is not None else None
-    vista, estado = await imprimir(request, resultado["token"], dispositivo_id)
+    if pet is not None and pet.repetida:
+        vista, estado = await _ticket_ya_emitido(request, resultado["token"])
+    else:
+        vista, estado = await imprimir(request, resultado["token"], dispositivo_id)
     regreso = REGRESO_IMPRESO_S if estado["estado"] == "impreso" else REGRESO_SIN_TICKET_S
     return JSONResponse(
         {"ticket": vista, "impresion": estado, "regreso_s": regreso}, status_code=201

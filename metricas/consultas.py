@@ -82,7 +82,8 @@ _HIST = text(
 _VENTANILLAS_EV = text(
     "SELECT ts_ms, tipo, ventanilla_id, usuario_id FROM evento WHERE centro_id = :c"
     " AND seq > :s0 AND seq <= :s1 AND ts_ms < :hasta AND tipo IN ('ventanilla_abierta',"
-    " 'ventanilla_pausada', 'ventanilla_cerrada', 'cierre_dia') ORDER BY seq"
+    " 'ventanilla_pausada', 'ventanilla_cerrada', 'ventanilla_liberada', 'cierre_dia')"
+    " ORDER BY seq"
 )
 _EV_TS = text("SELECT ts_ms FROM evento WHERE centro_id = :c AND seq = :s")
 _PUNTA = text("SELECT seq FROM cadena WHERE centro_id = :c")

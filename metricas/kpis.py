@@ -161,7 +161,7 @@ def resumen(a: Acumulado) -> dict[str, Any]:
 # -- recursos -------------------------------------------------------------------------------
 
 ABRE = "ventanilla_abierta"
-TERMINA = frozenset({"ventanilla_pausada", "ventanilla_cerrada"})
+TERMINA = frozenset({"ventanilla_pausada", "ventanilla_cerrada", "ventanilla_liberada"})
 CIERRE = "cierre_dia"
 
 
@@ -179,7 +179,8 @@ def intervalos_abiertos(
     """De (ts_ms, tipo, ventanilla_id, usuario_id) en orden de seq a intervalos de apertura.
 
     Abre `ventanilla_abierta` (un segundo «abrir» sobre una abierta no reinicia); termina
-    `ventanilla_pausada`, `ventanilla_cerrada` o `cierre_dia` (este, todas las del centro).
+    `ventanilla_pausada`, `ventanilla_cerrada`, `ventanilla_liberada` o `cierre_dia` (este,
+    todas las del centro).
     """
     abiertas: dict[int, tuple[int, int | None]] = {}
     salida: list[Intervalo] = []

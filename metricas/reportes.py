@@ -7,7 +7,6 @@ vuelve texto es-MX para el HTML.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable
 from datetime import date
@@ -16,6 +15,7 @@ from typing import Any
 from metricas import formato, kpis
 from metricas.consultas import Informe
 from metricas.kpis import Acumulado
+from turnos.servicios import celdas
 
 NIVELES_DIGITALIZACION = {
     0: "0 · Presencial",
@@ -283,12 +283,7 @@ def formatear(fila: dict[str, Any]) -> dict[str, str]:
 
 
 def a_csv(filas: list[dict[str, Any]], columnas: list[str] | None = None) -> str:
-    salida = io.StringIO()
-    columnas = columnas or (list(filas[0]) if filas else [])
-    w = csv.DictWriter(salida, fieldnames=columnas, lineterminator="\r\n")
-    w.writeheader()
-    w.writerows(filas)
-    return salida.getvalue()
+    return celdas.a_csv(filas, columnas or (list(filas[0]) if filas else []))
 
 
 def a_xlsx(hojas: dict[str, list[dict[str, Any]]]) -> bytes:
@@ -301,7 +296,7 @@ def a_xlsx(hojas: dict[str, list[dict[str, Any]]]) -> bytes:
         if filas:
             hoja.append(list(filas[0]))
             for f in filas:
-                hoja.append(list(f.values()))
+                hoja.append([celdas.celda(v) for v in f.values()])
     salida = io.BytesIO()
     libro.save(salida)
     return salida.getvalue()

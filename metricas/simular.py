@@ -1,6 +1,9 @@
 """Simula una mañana contra la API HTTP real (httpx): emite turnos en varios trámites, abre
 ventanillas y llama, inicia y finaliza, con algunas ausencias y transferencias.
 
+Usa solo las ventanillas libres (cerradas, sin persona): nunca toma la de alguien que está
+atendiendo. Al terminar finaliza los turnos que quedaron en sus ventanillas y las cierra.
+
 El tiempo va comprimido (`segundos_por_minuto` reales por minuto simulado); el servidor usa su
 propio reloj, así que las esperas medidas son las reales comprimidas. Sirve para ver el tablero
 y /metrics moverse con `turnos serve --demo`.
@@ -80,9 +83,11 @@ def simular(
     cola.raise_for_status()
     datos_cola = cola.json()
     claves = [t["clave"] for t in datos_cola["tramites"]]
-    ventanillas = [_Ventanilla(v["numero"], v["tramites"]) for v in datos_cola["ventanillas"]]
-    for v in ventanillas:
-        accion(v, "abrir")
+    libres = [v for v in datos_cola["ventanillas"] if v["estado"] == "cerrada"]
+    if not libres:
+        r.errores.append("No hay ventanillas libres (cerradas) para simular.")
+    ventanillas = [_Ventanilla(v["numero"], v["tramites"]) for v in libres]
+    ventanillas = [v for v in ventanillas if accion(v, "abrir") is not None]
     try:
         for _ in range(minutos):
             for _ in range(_llegadas(rnd, LLEGADAS_POR_MINUTO)):
@@ -102,6 +107,10 @@ def simular(
                 _paso(v, rnd, accion, r, claves)
             time.sleep(segundos_por_minuto)
     finally:
+        for v in ventanillas:  # deja todo como lo encontró: sin turnos en curso, cerradas
+            if v.turno is not None and accion(v, "finalizar"):
+                r.atendidos += 1
+            accion(v, "cerrar")
         if cliente is None:
             http.close()
     return {**r.__dict__, "errores": r.errores[:20]}

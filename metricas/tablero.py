@@ -67,6 +67,7 @@ _MOVIMIENTOS_VENTANILLA = {
     "ventanilla_abierta": "{ventanilla} abierta",
     "ventanilla_pausada": "{ventanilla} en pausa",
     "ventanilla_cerrada": "{ventanilla} cerrada",
+    "ventanilla_liberada": "{ventanilla} liberada por su jefe",
 }
 TIPOS_MOVIMIENTO = (
     *_MOVIMIENTOS_TURNO,

@@ -21,7 +21,7 @@ from metricas import consultas, prometheus, registro, reportes, tablero
 from metricas.tablero_ws import servir_tablero
 from turnos.dominio.numeracion import dia_local
 from turnos.errores import EntradaInvalida, NoAutenticado, TurnosError
-from turnos.kit import actor, render
+from turnos.kit import actor, registrar_conexion, render
 from turnos.permisos import Actor, Permiso, exigir
 from turnos.servicios import consultas as nucleo
 from turnos.tiempo import a_ms
@@ -126,6 +126,7 @@ async def ws_tablero(websocket: WebSocket) -> None:
         await websocket.close(code=1011)
         return
     await websocket.accept()
+    registrar_conexion(websocket)  # revocar la sesión o el token la cierra
     await servir_tablero(
         websocket, hub, slug, lambda: tablero.estado(app.state.alm, slug, app.state.reloj())
     )

@@ -18,7 +18,7 @@ from pantalla import ws as pantalla_ws
 from pantalla.web import OpcionesPantalla, respuesta_pantalla
 from turnos.dominio.horario import texto_horario
 from turnos.errores import Prohibido, TurnosError
-from turnos.kit import actor, nucleo
+from turnos.kit import actor, nucleo, registrar_conexion
 from turnos.permisos import Actor, Permiso, TipoDispositivo
 from turnos.servicios import consultas, voz
 from turnos.tiempo import a_ms
@@ -76,6 +76,7 @@ async def websocket_pantalla(websocket: WebSocket) -> None:
         await websocket.close(code=4403)  # el navegador no puede leer cabeceras: código propio
         return
     await websocket.accept()
+    registrar_conexion(websocket)  # revocar la sesión o el token la cierra
     filtro, desde = pantalla_ws.parametros(websocket)
     informes = InformesVoz(ctx, quien) if quien and quien.rol == TipoDispositivo.PANTALLA else None
     await pantalla_ws.servir(

@@ -108,7 +108,7 @@ def cmd_centros_crear(args: argparse.Namespace) -> int:
 
 
 def cmd_catalogo(args: argparse.Namespace) -> int:
-    from turnos.servicios import catalogo, consultas
+    from turnos.servicios import catalogo, celdas, consultas
 
     _, alm = _almacen(args)
     formato = args.formato or (
@@ -119,7 +119,10 @@ def cmd_catalogo(args: argparse.Namespace) -> int:
     if args.accion == "importar":
         contenido = Path(args.archivo).read_text(encoding="utf-8")
         if formato == "csv":
-            tramites = [dict(f) for f in csv.DictReader(io.StringIO(contenido))]
+            tramites = [
+                {k: celdas.desescapar(v) for k, v in f.items()}
+                for f in csv.DictReader(io.StringIO(contenido))
+            ]
         else:
             datos = yaml.safe_load(contenido) or {}
             tramites = datos.get("tramites", []) if isinstance(datos, dict) else datos
@@ -136,11 +139,7 @@ def cmd_catalogo(args: argparse.Namespace) -> int:
             )
         ]
     if formato == "csv":
-        salida = io.StringIO()
-        w = csv.DictWriter(salida, fieldnames=list(catalogo.CAMPOS_TRAMITE))
-        w.writeheader()
-        w.writerows(tramites)
-        texto = salida.getvalue()
+        texto = celdas.a_csv(tramites, list(catalogo.CAMPOS_TRAMITE))
     else:
         texto = yaml.safe_dump({"tramites": tramites}, allow_unicode=True, sort_keys=False)
     if args.salida:
@@ -157,6 +156,18 @@ def cmd_usuarios_crear(args: argparse.Namespace) -> int:
     password = sys.stdin.readline().rstrip("\n")
     cuentas.crear_usuario(alm, args.usuario, password, args.rol, args.centro, args.nombre or "")
     print(f"Usuario «{args.usuario}» creado con rol {args.rol}.")
+    return 0
+
+
+def cmd_usuarios_contrasena(args: argparse.Namespace) -> int:
+    from turnos.servicios import cuentas
+
+    _, alm = _almacen(args)
+    password = sys.stdin.readline().rstrip("\n")
+    cuentas.restablecer_contrasena(
+        alm, None, args.usuario, password, tiempo.ahora(), obligar_cambio=args.cambiar_al_entrar
+    )
+    print(f"Contraseña de «{args.usuario}» cambiada; sus sesiones abiertas se cerraron.")
     return 0
 
 
@@ -191,9 +202,13 @@ def cmd_dispositivos_crear(args: argparse.Namespace) -> int:
 
 
 def cmd_auditar(args: argparse.Namespace) -> int:
-    from turnos.servicios.auditoria import auditar, fuera_de_orden
+    from turnos.servicios.auditoria import auditar, fuera_de_orden, imprimir_cuentas
 
     _, alm = _almacen(args)
+    if args.cuentas:
+        return imprimir_cuentas(alm)
+    if not args.centro:
+        raise TurnosError("Indique --centro C (bitácora de un centro) o --cuentas.")
     total, falla = auditar(alm, args.centro)
     if falla is None:
         print(f"Bitácora de «{args.centro}» íntegra: {total} eventos verificados.")
@@ -222,6 +237,10 @@ def cmd_cierre(args: argparse.Namespace) -> int:
     print(
         f"Cierre del {r['dia']}: {r['expirados']} turnos expirados, {r['ventanillas_cerradas']} ventanillas cerradas."
     )
+    if r.get("finalizados"):
+        print(f"{r['finalizados']} turnos en atención se finalizaron.")
+    if r.get("aviso"):
+        print(f"Aviso: {r['aviso']}", file=sys.stderr)
     return 0
 
 
@@ -282,6 +301,16 @@ def parser() -> argparse.ArgumentParser:
     u.add_argument("--rol", required=True, choices=["ventanilla", "jefe", "admin", "auditor"])
     u.add_argument("--centro")
     u.add_argument("--nombre")
+    uc = comando(
+        "contrasena",
+        cmd_usuarios_contrasena,
+        "Fija la contraseña de una cuenta (se lee de la entrada estándar) y cierra sus sesiones.",
+        us,
+    )
+    uc.add_argument("usuario")
+    uc.add_argument(
+        "--cambiar-al-entrar", action="store_true", help="Obliga a cambiarla al iniciar sesión"
+    )
 
     tk = sub.add_parser("tokens", help="Tokens personales de API").add_subparsers(
         dest="accion", required=True
@@ -313,7 +342,12 @@ def parser() -> argparse.ArgumentParser:
     a = comando(
         "auditar", cmd_auditar, "Verifica la bitácora encadenada (sale con 1 si fue alterada)."
     )
-    a.add_argument("--centro", required=True)
+    a.add_argument("--centro")
+    a.add_argument(
+        "--cuentas",
+        action="store_true",
+        help="Bitácora de cuentas: altas, bajas, roles, contraseñas, tokens y dispositivos",
+    )
     ci = comando(
         "cierre", cmd_cierre, "Cierre del día: expira turnos pendientes y cierra ventanillas."
     )

@@ -47,3 +47,14 @@ class TransicionInvalida(Conflicto):
 
 class FueraDeHorario(Conflicto):
     codigo = "fuera_de_horario"
+
+
+class DemasiadosIntentos(TurnosError):
+    """Límite de intentos alcanzado: 429 con `Retry-After: reintentar_s`."""
+
+    codigo = "demasiados_intentos"
+    status = 429
+
+    def __init__(self, mensaje: str, reintentar_s: int) -> None:
+        super().__init__(mensaje)
+        self.reintentar_s = reintentar_s

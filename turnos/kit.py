@@ -19,8 +19,9 @@ from turnos.db.almacen import Almacen
 from turnos.eventos.hub import Hub, Suscripcion
 from turnos.eventos.websocket import leer_hasta_cerrar
 from turnos.settings import Settings
-from turnos.web.api import campo_texto, cuerpo
+from turnos.web.api import campo_texto, cuerpo, peticion_idempotente
 from turnos.web.auth import actor, actor_con_csrf, csrf_token, por_sesion, verificar_csrf
+from turnos.web.conexiones import registrar as registrar_conexion
 from turnos.web.contexto import Nucleo, nucleo
 from turnos.web.openapi import objeto, operacion, respuesta_json
 from turnos.web.personal import avisar, render
@@ -43,7 +44,9 @@ __all__ = [
     "objeto",
     "operacion",
     "plantillas",
+    "peticion_idempotente",
     "por_sesion",
+    "registrar_conexion",
     "render",
     "respuesta_json",
     "verificar_csrf",

@@ -48,6 +48,16 @@ class Settings:
         "`PRAGMA synchronous` de SQLite: FULL (fsync en cada commit: un turno impreso sobrevive a un corte de luz) o NORMAL (algo más rápido; puede perder los últimos segundos ante un corte de luz).",
     )
     pool: int = _ajuste("TURNOS_POOL", 10, "Conexiones por proceso en el pool de la base de datos.")
+    impresoras_red: str = _ajuste(
+        "TURNOS_IMPRESORAS_RED",
+        "",
+        "Impresoras de red que jefatura puede asignar desde la web: patrones `host:puerto` separados por comas (p. ej. `192.168.1.*:9100`). Vacío: solo administración o la CLI asignan `escpos+net://`.",
+    )
+    impresoras_carpeta: str = _ajuste(
+        "TURNOS_IMPRESORAS_CARPETA",
+        "",
+        "Carpeta bajo la cual jefatura puede asignar impresoras `archivo://` desde la web (se resuelven `..` y enlaces). Vacío: solo administración o la CLI.",
+    )
     metricas_token: str = _ajuste(
         "TURNOS_METRICAS_TOKEN",
         "",
@@ -57,6 +67,11 @@ class Settings:
         "TURNOS_REGISTRO_RETENCION_DIAS",
         365,
         "Días que se conservan nombre y contacto del registro de usuarios atendidos; `turnos registro depurar` borra lo más antiguo.",
+    )
+    limites_url: str = _ajuste(
+        "TURNOS_LIMITES_URL",
+        "",
+        "Dónde se cuentan los intentos de login y de formularios públicos. Vacío: en la memoria de cada proceso; `redis://127.0.0.1:6379/0`: compartido entre procesos.",
     )
     log_nivel: str = _ajuste(
         "TURNOS_LOG", "INFO", "Nivel de la bitácora técnica (DEBUG, INFO, WARNING)."

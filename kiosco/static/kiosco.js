@@ -11,6 +11,7 @@
   let ocupado = false;
   let temporizador = null;
   let regresoMs = inactividadMs;
+  const REINTENTOS = 2;
 
   function mostrar(nombre) {
     actual = nombre;
@@ -68,6 +69,39 @@
     mostrar("mensaje");
   }
 
+  // Una clave por intento de emisión (crypto.randomUUID exige HTTPS; la LAN suele ser HTTP).
+  function claveIdempotencia() {
+    const bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
+  // Si la respuesta se pierde (red, servidor reiniciado), se reintenta con la MISMA clave:
+  // el servidor devuelve el turno ya emitido en vez de emitir otro.
+  async function pedirTurno(cuerpoJson, control) {
+    const idem = claveIdempotencia();
+    for (let intento = 0; ; intento++) {
+      try {
+        const r = await fetch(`/api/v1/kiosco/${encodeURIComponent(centro)}/turnos`, {
+          method: "POST",
+          credentials: "same-origin",
+          signal: control.signal,
+          headers: {
+            "Content-Type": "application/json",
+            "X-Turnos-Kiosco": "1",
+            "X-CSRF-Token": csrf,
+            "Idempotency-Key": idem,
+          },
+          body: cuerpoJson,
+        });
+        if (r.status < 500 || intento >= REINTENTOS) return r;
+      } catch (e) {
+        if (control.signal.aborted || intento >= REINTENTOS) throw e;
+      }
+      await new Promise((listo) => setTimeout(listo, 1000 * (intento + 1)));
+    }
+  }
+
   async function tomar(clave, clase) {
     if (ocupado) return;
     ocupado = true;
@@ -75,13 +109,7 @@
     const control = new AbortController();
     const limite = setTimeout(() => control.abort(), 30000);
     try {
-      const r = await fetch(`/api/v1/kiosco/${encodeURIComponent(centro)}/turnos`, {
-        method: "POST",
-        credentials: "same-origin",
-        signal: control.signal,
-        headers: { "Content-Type": "application/json", "X-Turnos-Kiosco": "1", "X-CSRF-Token": csrf },
-        body: JSON.stringify({ tramite: clave, clase: clase }),
-      });
+      const r = await pedirTurno(JSON.stringify({ tramite: clave, clase: clase }), control);
       const datos = await r.json().catch(() => ({}));
       if (r.status === 201) mostrarTicket(datos);
       else mostrarMensaje(datos.error || "error", datos.mensaje);

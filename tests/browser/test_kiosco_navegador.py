@@ -358,3 +358,35 @@ def test_horizontal_ticket_con_listo_a_la_vista_y_sin_promesa_de_encuesta(navega
     _dentro(p, ticket.locator("svg"))
     assert "evaluar" not in ticket.inner_text().lower()
     p.context.close()
+
+
+def test_respuesta_perdida_se_reintenta_con_la_misma_clave(navegador, entorno):
+    """El servidor emite pero la respuesta no llega (conexión cortada): el kiosco reintenta con
+    la misma Idempotency-Key y muestra ese mismo turno, sin emitir ni imprimir otro."""
+    from sqlalchemy import text
+
+    def turnos() -> int:
+        with entorno.alm.lectura() as c:
+            return int(c.execute(text("SELECT count(*) FROM turno")).scalar_one())
+
+    p = kiosco(navegador, entorno, VERTICAL)
+    claves: list[str | None] = []
+
+    def cortar_la_primera(route: Any) -> None:
+        claves.append(route.request.headers.get("idempotency-key"))
+        if len(claves) == 1:
+            route.fetch()  # llega al servidor: el turno queda emitido e impreso
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    p.route("**/api/v1/kiosco/prueba/turnos", cortar_la_primera)
+    antes = turnos()
+    tomar(p, "Trámite B")
+    ticket = visible(p, "ticket")
+    folio = ticket.locator('[data-campo="folio"]').inner_text()
+    assert len(claves) == 2 and claves[0] and claves[0] == claves[1]
+    assert turnos() == antes + 1
+    assert ticket.locator('[data-campo="impresion"]').inner_text() == "Tome su ticket impreso."
+    assert entorno.tickets.read_bytes().count(folio.encode()) == 1
+    p.context.close()

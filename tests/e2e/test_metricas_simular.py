@@ -40,3 +40,45 @@ def test_simulacion_por_la_api_se_ve_en_metrics(tmp_path) -> None:
     assert total["turnos_emitidos_total"] == r["emitidos"]
     assert total["turnos_atendidos_total"] == r["atendidos"]
     assert total["turnos_ausentes_total"] == r["ausentes"]
+
+
+@pytest.mark.lento
+def test_simular_no_toma_ventanillas_ocupadas_y_cierra_lo_que_abrio(tmp_path) -> None:
+    from sqlalchemy import text
+
+    from tests.conftest import AHORA
+    from turnos.servicios import atencion, emision, ventanillas
+
+    url = f"sqlite:///{tmp_path / 'turnos.db'}"
+    motor = crear_motor(url)
+    migrar(motor)
+    alm = Almacen(motor)
+    centro = sembrar_centro(alm)
+    emision.emitir(alm, "prueba", "A", centro.kiosco, AHORA)
+    ventanillas.cambiar_estado(alm, "prueba", 1, "abierta", centro.staff[0], AHORA)
+    real = atencion.llamar(alm, "prueba", 1, centro.staff[0], AHORA)  # una persona real atiende
+    with servidor_metricas(url) as srv:
+        r = simular(
+            srv.url,
+            "prueba",
+            centro.kiosco_token,
+            centro.jefe_token,
+            minutos=40,
+            segundos_por_minuto=0,
+            semilla=3,
+        )
+    with alm.lectura() as c:
+        vents = {
+            n: (e, u)
+            for n, e, u in c.execute(text("SELECT numero, estado, usuario_id FROM ventanilla"))
+        }
+        activos = c.execute(
+            text(
+                "SELECT t.folio, t.usuario_id FROM turno t WHERE t.estado IN ('llamado', 'en_atencion')"
+            )
+        ).all()
+    motor.dispose()
+    assert r["errores"] == [] and r["atendidos"] > 0
+    assert vents[1] == ("atendiendo", centro.staff[0].id)  # la de la persona real, intacta
+    assert all(estado == "cerrada" and u is None for n, (estado, u) in vents.items() if n != 1)
+    assert [(f.folio, f.usuario_id) for f in activos] == [(real["folio"], centro.staff[0].id)]

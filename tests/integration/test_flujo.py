@@ -154,7 +154,7 @@ def test_cancelar_por_token_y_cierre_del_dia(alm, centro):
     atencion.llamar(alm, "prueba", 1, centro.staff[0], minutos(3))
     with pytest.raises(Prohibido):
         cierre.cerrar_dia(alm, "prueba", centro.staff[0], minutos(60))
-    r = cierre.cerrar_dia(alm, "prueba", centro.jefe, minutos(60))
+    r = cierre.cerrar_dia(alm, "prueba", centro.jefe, minutos(60), forzar=True)
     assert r["expirados"] == 2 and r["ventanillas_cerradas"] == 1
     with alm.lectura() as c:
         estados = sorted(e for (e,) in c.execute(text("SELECT estado FROM turno")))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import subprocess
 import sys
 from typing import Any
@@ -53,6 +54,13 @@ def test_asignar_por_linea_de_comandos(alm, centro, db_url, capsys):
             text("SELECT impresora_url, perfil FROM dispositivo WHERE nombre = 'kiosco-1'")
         ).one()
     assert tuple(fila) == ("escpos+net://10.0.0.50:9100", "epson_tm_t88v")
+    # La bitácora dice de qué a qué cambió (la CLI no tiene usuario: queda sin usuario_id).
+    with alm.lectura() as c:
+        usuario, datos = c.execute(
+            text("SELECT usuario_id, datos FROM evento WHERE tipo = 'impresora_asignada'")
+        ).one()
+    assert usuario is None and json.loads(datos)["anterior"] == ""
+    assert json.loads(datos)["impresora"] == "escpos+net://10.0.0.50:9100"
 
 
 def test_asignar_valida_url_perfil_y_dispositivo(alm, centro):

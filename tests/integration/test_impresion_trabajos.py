@@ -68,7 +68,11 @@ def test_caducan_los_pendientes_viejos_y_el_agente_solo_ve_los_suyos(alm, centro
     t_nuevo = _trabajo(alm, centro, nuevo["token"], "agente://kiosco-1", a_ms(minutos(5)))
     _trabajo(alm, centro, nuevo["token"], "agente://otro", a_ms(minutos(5)))
     ahora = a_ms(minutos(5))
-    assert [t["id"] for t in trabajos.pendientes_agente(alm, "kiosco-1", ahora)] == [t_nuevo.id]
+    cid = centro.kiosco.centro_id
+    assert [t["id"] for t in trabajos.pendientes_agente(alm, cid, "kiosco-1", ahora)] == [
+        t_nuevo.id
+    ]
+    assert trabajos.pendientes_agente(alm, cid + 1, "kiosco-1", ahora) == []
     assert trabajos.caducar(alm, ahora) == 1
     assert trabajos.caducar(alm, ahora) == 0
     estado, motivo = trabajos.estado_de(alm, t_viejo.id)

@@ -80,7 +80,7 @@ def escenario(alm: Almacen, c: Centro) -> Escenario:
     emitir(61, "C")
     ventanillas.cambiar_estado(alm, c.slug, 2, "abierta", s2, minutos(65))
     ventanillas.cambiar_estado(alm, c.slug, 1, "cerrada", s1, minutos(70))
-    cierre.cerrar_dia(alm, c.slug, c.jefe, minutos(120))
+    cierre.cerrar_dia(alm, c.slug, c.jefe, minutos(120), forzar=True)
     return Escenario(c, tokens)
 
 

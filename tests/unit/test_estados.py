@@ -32,3 +32,31 @@ def test_ausente_solo_si_fue_llamado():
     assert transicion(EstadoTurno.LLAMADO, Accion.AUSENTE) is EstadoTurno.AUSENTE
     with pytest.raises(TransicionInvalida):
         transicion(EstadoTurno.EN_ATENCION, Accion.AUSENTE)
+
+
+def test_en_atencion_no_expira():
+    # el cierre del día finaliza a quien está en atención (docs/KPIS.md)
+    with pytest.raises(TransicionInvalida):
+        transicion(EstadoTurno.EN_ATENCION, Accion.EXPIRAR)
+
+
+def test_ventanilla_solo_por_su_tabla():
+    from turnos.dominio.estados import AccionVentanilla as AV
+    from turnos.dominio.estados import EstadoVentanilla as EV
+    from turnos.dominio.estados import transicion_ventanilla
+
+    assert transicion_ventanilla(EV.CERRADA, AV.ABRIR) is EV.ABIERTA
+    assert transicion_ventanilla(EV.ABIERTA, AV.OCUPAR) is EV.ATENDIENDO
+    assert transicion_ventanilla(EV.ATENDIENDO, AV.DESOCUPAR) is EV.ABIERTA
+    assert transicion_ventanilla(EV.EN_PAUSA, AV.LIBERAR) is EV.CERRADA
+    assert all(transicion_ventanilla(e, AV.CIERRE_DIA) is EV.CERRADA for e in EV)
+    for estado, accion in [
+        (EV.CERRADA, AV.PAUSAR),
+        (EV.CERRADA, AV.CERRAR),
+        (EV.ATENDIENDO, AV.PAUSAR),
+        (EV.ATENDIENDO, AV.LIBERAR),
+        (EV.EN_PAUSA, AV.OCUPAR),
+    ]:
+        with pytest.raises(TransicionInvalida, match="No se puede") as e:
+            transicion_ventanilla(estado, accion)
+        assert e.value.status == 409

@@ -168,6 +168,37 @@ class Usuario(SQLModel, table=True):
     rol: str = Field(max_length=20)
     centro_id: int | None = Field(default=None, foreign_key="centro.id")  # None = todos
     activo: bool = True
+    debe_cambiar: bool = False  # contraseña restablecida: cambiarla al entrar
+
+
+class Sesion(SQLModel, table=True):
+    """Sesiones del personal guardadas en el servidor: la cookie firmada lleva un id aleatorio
+    cuyo SHA-256 se guarda aquí. Revocar = marcar `revocada_ms` (cerrar sesión, desactivar la
+    cuenta, cambiar la contraseña o «cerrar sesiones» desde administración)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    hash: str = Field(max_length=64, unique=True)
+    usuario_id: int = Field(foreign_key="usuario.id", index=True)
+    creada_ms: int = Field(sa_column=_ms(False))
+    expira_ms: int = Field(sa_column=_ms(False))
+    revocada_ms: int | None = Field(default=None, sa_column=_ms())
+
+
+class EventoCuenta(SQLModel, table=True):
+    """Bitácora de administración de cuentas, encadenada como la de los centros pero global
+    (hay cuentas sin centro) y nunca enviada a pantallas. Sin contraseñas ni tokens."""
+
+    __tablename__ = "evento_cuenta"
+    seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    ts_ms: int = Field(sa_column=_ms(False))
+    tipo: str = Field(max_length=40)
+    autor_id: int | None = None  # usuario que actuó; None = CLI o el propio sistema
+    usuario_id: int | None = None  # cuenta afectada
+    dispositivo_id: int | None = None
+    centro_id: int | None = None
+    datos: str = Field(default="{}", sa_column=Column(Text, nullable=False))
+    hash_previo: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
 
 
 class Dispositivo(SQLModel, table=True):
@@ -198,6 +229,20 @@ class Ajuste(SQLModel, table=True):
 
     clave: str = Field(max_length=60, primary_key=True)
     valor: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class Idempotencia(SQLModel, table=True):
+    """Respuesta guardada por clave `Idempotency-Key` (servicios/idempotencia.py, migración
+    0004_idempotencia): la misma clave del mismo actor en el centro da la misma respuesta."""
+
+    __table_args__ = (UniqueConstraint("centro_id", "actor", "clave"),)
+    id: int | None = Field(default=None, primary_key=True)
+    centro_id: int = Field(foreign_key="centro.id")
+    actor: str = Field(max_length=40)  # usuario:ID | dispositivo:ID
+    clave: str = Field(max_length=200)
+    huella: str = Field(max_length=64)  # SHA-256 de la operación y su cuerpo
+    respuesta: str = Field(sa_column=Column(Text, nullable=False))  # JSON
+    creado_ms: int = Field(sa_column=_ms(False))
 
 
 # La metadata común: las tablas de cada capacidad entran al importar su módulo `tablas`

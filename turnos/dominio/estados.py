@@ -75,7 +75,7 @@ TRANSICIONES: dict[tuple[EstadoTurno, Accion], EstadoTurno] = {
     (_E.LLAMADO, Accion.TRANSFERIR): _E.TRANSFERIDO,
     (_E.EN_ATENCION, Accion.FINALIZAR): _E.ATENDIDO,
     (_E.EN_ATENCION, Accion.TRANSFERIR): _E.TRANSFERIDO,
-    (_E.EN_ATENCION, Accion.EXPIRAR): _E.EXPIRADO,
+    # Un turno en atención no expira: el cierre del día lo finaliza (docs/KPIS.md).
 }
 
 _NOMBRES = {
@@ -94,6 +94,11 @@ def nombre_estado(estado: EstadoTurno) -> str:
     return _NOMBRES[estado]
 
 
+def activo(estado: EstadoTurno | str) -> bool:
+    """El turno ocupa su ventanilla (llamado o en atención)."""
+    return estado in ACTIVOS_EN_VENTANILLA
+
+
 def transicion(estado: EstadoTurno, accion: Accion) -> EstadoTurno:
     """El estado al que lleva `accion`, o TransicionInvalida (409) con un mensaje claro."""
     try:
@@ -101,4 +106,72 @@ def transicion(estado: EstadoTurno, accion: Accion) -> EstadoTurno:
     except KeyError:
         raise TransicionInvalida(
             f"No se puede {accion.value} un turno que está {nombre_estado(estado)}."
+        ) from None
+
+
+# Cada acción sobre el turno, en la bitácora (el evento que la registra).
+EVENTOS: dict[Accion, str] = {
+    Accion.LLAMAR: "turno_llamado",
+    Accion.RELLAMAR: "turno_rellamado",
+    Accion.INICIAR: "turno_iniciado",
+    Accion.FINALIZAR: "turno_finalizado",
+    Accion.AUSENTE: "turno_ausente",
+    Accion.TRANSFERIR: "turno_transferido",
+    Accion.CANCELAR: "turno_cancelado",
+    Accion.EXPIRAR: "turno_expirado",
+}
+
+
+class AccionVentanilla(StrEnum):
+    ABRIR = "abrir"  # también reanudar una pausa
+    PAUSAR = "pausar"
+    CERRAR = "cerrar"
+    LIBERAR = "liberar"  # jefe/admin: la deja cerrada y sin persona (p. ej. navegador caído)
+    OCUPAR = "ocupar"  # llamó un turno
+    DESOCUPAR = "desocupar"  # su turno terminó (finalizado, ausente, transferido, cancelado)
+    CIERRE_DIA = "cierre_dia"
+
+
+_V = EstadoVentanilla
+_AV = AccionVentanilla
+TRANSICIONES_VENTANILLA: dict[tuple[EstadoVentanilla, AccionVentanilla], EstadoVentanilla] = {
+    (_V.CERRADA, _AV.ABRIR): _V.ABIERTA,
+    (_V.EN_PAUSA, _AV.ABRIR): _V.ABIERTA,
+    (_V.ABIERTA, _AV.PAUSAR): _V.EN_PAUSA,
+    (_V.ABIERTA, _AV.CERRAR): _V.CERRADA,
+    (_V.EN_PAUSA, _AV.CERRAR): _V.CERRADA,
+    (_V.ABIERTA, _AV.LIBERAR): _V.CERRADA,
+    (_V.EN_PAUSA, _AV.LIBERAR): _V.CERRADA,
+    (_V.ABIERTA, _AV.OCUPAR): _V.ATENDIENDO,
+    (_V.ATENDIENDO, _AV.DESOCUPAR): _V.ABIERTA,
+    **{(v, _AV.CIERRE_DIA): _V.CERRADA for v in EstadoVentanilla},
+}
+
+_NOMBRES_VENTANILLA = {
+    _V.CERRADA: "cerrada",
+    _V.ABIERTA: "abierta",
+    _V.EN_PAUSA: "en pausa",
+    _V.ATENDIENDO: "atendiendo un turno",
+}
+
+EVENTOS_VENTANILLA: dict[AccionVentanilla, str] = {
+    _AV.ABRIR: "ventanilla_abierta",
+    _AV.PAUSAR: "ventanilla_pausada",
+    _AV.CERRAR: "ventanilla_cerrada",
+    _AV.LIBERAR: "ventanilla_liberada",
+}
+
+
+def nombre_estado_ventanilla(estado: EstadoVentanilla) -> str:
+    return _NOMBRES_VENTANILLA[estado]
+
+
+def transicion_ventanilla(estado: EstadoVentanilla, accion: AccionVentanilla) -> EstadoVentanilla:
+    """El estado de la ventanilla tras `accion`, o TransicionInvalida (409) con un mensaje claro."""
+    try:
+        return TRANSICIONES_VENTANILLA[(estado, accion)]
+    except KeyError:
+        raise TransicionInvalida(
+            f"No se puede {accion.value} una ventanilla que está "
+            f"{nombre_estado_ventanilla(estado)}."
         ) from None

@@ -60,6 +60,18 @@ def texto_horario(horario: Mapping[str, Sequence[str] | None]) -> str:
     return "; ".join(partes) if partes else "sin horario de atención configurado"
 
 
+def abierto(
+    horario: Mapping[str, Sequence[str] | None], inhabiles: Sequence[str], ahora_local: datetime
+) -> bool:
+    """El centro atiende a esta hora local según su horario (sin contar la tolerancia)."""
+    hoy = ahora_local.date()
+    valor = horario.get(DIAS[hoy.weekday()])
+    if not valor or hoy.isoformat() in inhabiles:
+        return False
+    minuto = ahora_local.hour * 60 + ahora_local.minute
+    return _minutos(valor[0]) <= minuto < _minutos(valor[1])
+
+
 def verificar_emision(
     horario: Mapping[str, Sequence[str] | None],
     inhabiles: Sequence[str],

@@ -3,6 +3,7 @@ transferir y registrar datos del usuario atendido. Cada una, una transacción.""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -10,11 +11,21 @@ from sqlalchemy import Connection, bindparam, text
 
 from turnos.db.almacen import Almacen, Tx
 from turnos.dominio.enrutamiento import Candidato, ordenar
-from turnos.dominio.estados import Accion, Clase, EstadoTurno, nombre_estado, transicion
+from turnos.dominio.estados import (
+    EVENTOS,
+    Accion,
+    AccionVentanilla,
+    Clase,
+    EstadoTurno,
+    EstadoVentanilla,
+    activo,
+    nombre_estado,
+)
 from turnos.errores import Conflicto, EntradaInvalida, NoEncontrado, Prohibido
 from turnos.permisos import Actor, Permiso, exigir
 from turnos.servicios import consultas
 from turnos.servicios.consultas import CentroInfo
+from turnos.servicios.transiciones import con_activos, mover_turno, mover_ventanilla
 from turnos.servicios.vistas import evento_publico, turno_evento, ventanilla_evento
 from turnos.tiempo import a_ms, iso
 
@@ -22,7 +33,7 @@ POR_GRUPO = 3  # cabezas por (trámite, clase): la política solo necesita la ca
 
 _GRUPO = (
     "SELECT * FROM (SELECT id, tramite_id, clase, en_cola_ms, cita_ms FROM turno"
-    " WHERE centro_id = :c AND estado = 'en_espera' AND tramite_id = :t{i} AND clase = :cl{i}"
+    " WHERE centro_id = :c AND estado = :espera AND tramite_id = :t{i} AND clase = :cl{i}"
     " AND id NOT IN :vistos ORDER BY en_cola_ms, id LIMIT :k) g{i}"
 )
 _CLASES = [c.value for c in Clase]
@@ -41,33 +52,42 @@ def _candidatos_sql(n_tramites: int) -> Any:
 
 
 _BLOQUEAR_PG = text(
-    "SELECT id FROM turno WHERE id = :id AND estado = 'en_espera' FOR UPDATE SKIP LOCKED"
+    "SELECT id FROM turno WHERE id = :id AND estado = :espera FOR UPDATE SKIP LOCKED"
 )
-_RECLAMAR = text(
-    "UPDATE turno SET estado = 'llamado', llamado_ms = :ms, llamadas = 1, ventanilla_id = :v,"
-    " usuario_id = :u, motivo = :motivo WHERE id = :id AND estado = 'en_espera'"
-)
+_RECLAMAR = "llamado_ms = :ms, llamadas = 1, ventanilla_id = :v, usuario_id = :u, motivo = :motivo"
 _TURNO = text(
     "SELECT t.*, tr.clave AS tramite_clave, tr.nombre AS tramite_nombre,"
     " tr.atencion_maxima_min, tr.espera_maxima_min FROM turno t"
     " JOIN tramite tr ON tr.id = t.tramite_id WHERE t.id = :id"
 )
-_ACTUAL = text(
-    "SELECT id FROM turno WHERE ventanilla_id = :v AND estado IN ('llamado', 'en_atencion')"
-)
+_ACTUAL = con_activos("SELECT id FROM turno WHERE ventanilla_id = :v AND estado IN :activos")
 
 
-def _contexto(tx: Tx, centro_slug: str, numero: int, actor: Actor | None) -> tuple[CentroInfo, Any]:
+@dataclass(frozen=True)
+class Puesto:
+    """Una ventanilla ya bloqueada en esta transacción, quién actúa y su turno en curso."""
+
+    centro: CentroInfo
+    ventanilla: Any
+    actor: Actor
+    actual: int | None
+
+
+def puesto(
+    tx: Tx, centro_slug: str, numero: int, actor: Actor | None, permiso: Permiso = Permiso.OPERAR
+) -> Puesto:
+    """El preámbulo de toda acción de ventanilla: permiso, bloqueo (primero en el orden de
+    bloqueo) y la regla «otra persona la atiende»."""
     c = consultas.centro(tx.conn, centro_slug)
-    actor = exigir(actor, Permiso.OPERAR, c.id)
+    quien = exigir(actor, permiso, c.id)
     v = consultas.ventanilla(tx.conn, c.id, numero, bloquear=True)
     if (
         v.usuario_id is not None
-        and v.usuario_id != actor.usuario_id
-        and not actor.puede(Permiso.OPERAR_CUALQUIERA, c.id)
+        and v.usuario_id != quien.usuario_id
+        and not quien.puede(Permiso.OPERAR_CUALQUIERA, c.id)
     ):
         raise Prohibido(f"La ventanilla {numero} la atiende otra persona.")
-    return c, v
+    return Puesto(c, v, quien, turno_actual(tx.conn, v.id))
 
 
 def turno_staff(conn: Connection, turno_id: int, zona: str) -> dict[str, Any]:
@@ -107,7 +127,7 @@ def _publicar(
     actor: Actor,
     estado: str,
     datos: dict[str, Any] | None = None,
-    cola: bool = False,
+    cola: dict[int, str] | None = None,
     **extra: Any,
 ) -> None:
     partes: dict[str, Any] = {
@@ -135,9 +155,10 @@ def _publicar(
 
 
 def _exigir_abierta(v: Any) -> None:
-    if v.estado not in ("abierta", "atendiendo"):
-        estado = "en pausa" if v.estado == "en_pausa" else "cerrada"
-        raise Conflicto(f"La ventanilla {v.numero} está {estado}; ábrala para llamar turnos.")
+    if v.estado == EstadoVentanilla.EN_PAUSA:
+        raise Conflicto(f"La ventanilla {v.numero} está en pausa; reanúdela para llamar turnos.")
+    if v.estado == EstadoVentanilla.CERRADA:
+        raise Conflicto(f"La ventanilla {v.numero} está cerrada; ábrala para llamar turnos.")
 
 
 def _reclamar_siguiente(tx: Tx, c: CentroInfo, v: Any, ms: int) -> int | None:
@@ -147,7 +168,7 @@ def _reclamar_siguiente(tx: Tx, c: CentroInfo, v: Any, ms: int) -> int | None:
     maximos = {tr.id: tr.espera_maxima_min for tr in tramites}
     orden = [str(tr.id) for tr in tramites]
     vistos: list[int] = [-1]
-    params: dict[str, Any] = {"c": c.id, "k": POR_GRUPO}
+    params: dict[str, Any] = {"c": c.id, "k": POR_GRUPO, "espera": EstadoTurno.EN_ESPERA.value}
     for i, (tid, clase) in enumerate((tid, cl) for tid in maximos for cl in _CLASES):
         params[f"t{i}"], params[f"cl{i}"] = tid, clase
     for _ in range(20):  # cada vuelta descarta los que otra ventanilla ganó
@@ -167,7 +188,8 @@ def _reclamar_siguiente(tx: Tx, c: CentroInfo, v: Any, ms: int) -> int | None:
         ]
         for cand in ordenar(candidatos, ms, c.politica, orden):
             vistos.append(cand.id)
-            if tx.es_pg and tx.ejecutar(_BLOQUEAR_PG, {"id": cand.id}).first() is None:
+            bloqueo = {"id": cand.id, "espera": EstadoTurno.EN_ESPERA.value}
+            if tx.es_pg and tx.ejecutar(_BLOQUEAR_PG, bloqueo).first() is None:
                 continue
             return cand.id
     return None
@@ -189,25 +211,24 @@ def llamar(
     """
     ms = a_ms(ahora)
     with alm.transaccion() as tx:
-        c, v = _contexto(tx, centro_slug, numero, actor)
-        assert actor is not None
-        _exigir_abierta(v)
-        actual = turno_actual(tx.conn, v.id)
-        if actual is not None:
-            t = tx.ejecutar(_TURNO, {"id": actual}).one()
+        p = puesto(tx, centro_slug, numero, actor)
+        c, v, quien = p.centro, p.ventanilla, p.actor
+        if p.actual is not None:
+            t = tx.ejecutar(_TURNO, {"id": p.actual}).one()
             raise Conflicto(
                 f"La ventanilla {numero} ya tiene el turno {t.folio}; finalícelo o márquelo ausente."
             )
+        _exigir_abierta(v)
         if folio:
             motivo = motivo.strip()
             if not motivo:
                 raise EntradaInvalida("Para llamar un turno fuera de orden indique el motivo.")
             turno_id = tx.ejecutar(
                 text(
-                    "SELECT id FROM turno WHERE centro_id = :c AND folio = :f AND estado = 'en_espera'"
+                    "SELECT id FROM turno WHERE centro_id = :c AND folio = :f AND estado = :e"
                     " ORDER BY en_cola_ms DESC LIMIT 1"
                 ),
-                {"c": c.id, "f": folio.strip().upper()},
+                {"c": c.id, "f": folio.strip().upper(), "e": EstadoTurno.EN_ESPERA.value},
             ).scalar()
             if turno_id is None:
                 raise NoEncontrado(f"No hay un turno {folio} en espera.", "turno_no_encontrado")
@@ -216,13 +237,19 @@ def llamar(
             turno_id = _reclamar_siguiente(tx, c, v, ms)
             if turno_id is None:
                 return None
-        r = tx.ejecutar(
+        mover_turno(
+            tx,
+            turno_id,
+            EstadoTurno.EN_ESPERA,
+            Accion.LLAMAR,
             _RECLAMAR,
-            {"ms": ms, "v": v.id, "u": actor.usuario_id, "motivo": motivo[:300], "id": turno_id},
+            conflicto="Otra ventanilla llamó ese turno al mismo tiempo; intente de nuevo.",
+            ms=ms,
+            v=v.id,
+            u=quien.usuario_id,
+            motivo=motivo[:300],
         )
-        if r.rowcount != 1:
-            raise Conflicto("Otro turno se llamó al mismo tiempo; intente de nuevo.")
-        tx.ejecutar(text("UPDATE ventanilla SET estado = 'atendiendo' WHERE id = :v"), {"v": v.id})
+        mover_ventanilla(tx, v.id, v.estado, AccionVentanilla.OCUPAR)
         t = tx.ejecutar(_TURNO, {"id": turno_id}).one()
         consultas.ajustar_espera(tx.conn, c.id, t.tramite_id, -1)
         datos = {"fuera_de_orden": True, "motivo": motivo} if folio else {}
@@ -231,10 +258,10 @@ def llamar(
             c,
             v,
             t,
-            "turno_llamado",
+            EVENTOS[Accion.LLAMAR],
             ms,
-            actor,
-            "llamado",
+            quien,
+            EstadoTurno.LLAMADO.value,
             datos,
             cola={t.tramite_id: t.tramite_clave},
         )
@@ -247,13 +274,6 @@ _SQL_ACCION = {
     Accion.FINALIZAR: "inicio_ms = COALESCE(inicio_ms, llamado_ms), fin_ms = :ms",
     Accion.AUSENTE: "fin_ms = :ms",
     Accion.TRANSFERIR: "inicio_ms = COALESCE(inicio_ms, llamado_ms), fin_ms = :ms",
-}
-_TIPO = {
-    Accion.RELLAMAR: "turno_rellamado",
-    Accion.INICIAR: "turno_iniciado",
-    Accion.FINALIZAR: "turno_finalizado",
-    Accion.AUSENTE: "turno_ausente",
-    Accion.TRANSFERIR: "turno_transferido",
 }
 
 
@@ -270,14 +290,14 @@ def actuar(
 ) -> dict[str, Any]:
     """rellamar, iniciar, finalizar, ausente o transferir el turno actual de la ventanilla."""
     ms = a_ms(ahora)
+    if accion not in _SQL_ACCION:
+        raise EntradaInvalida(f"«{accion.value}» no es una acción sobre el turno en curso.")
     with alm.transaccion() as tx:
-        c, v = _contexto(tx, centro_slug, numero, actor)
-        assert actor is not None
-        actual = turno_actual(tx.conn, v.id)
-        if actual is None:
+        p = puesto(tx, centro_slug, numero, actor)
+        c, v, quien = p.centro, p.ventanilla, p.actor
+        if p.actual is None:
             raise Conflicto(f"La ventanilla {numero} no tiene un turno llamado o en atención.")
-        t = tx.ejecutar(_TURNO, {"id": actual}).one()
-        nuevo = transicion(EstadoTurno(t.estado), accion)
+        t = tx.ejecutar(_TURNO, {"id": p.actual}).one()
         destino = None
         if accion is Accion.TRANSFERIR:
             if not tramite_destino:
@@ -285,14 +305,9 @@ def actuar(
             destino = consultas.tramite(tx.conn, c.id, tramite_destino)
             if destino.id == t.tramite_id:
                 raise EntradaInvalida("El turno ya está en ese trámite; elija otro.")
-        tx.ejecutar(
-            text(
-                f"UPDATE turno SET estado = :e, {_SQL_ACCION[accion]} WHERE id = :id AND estado = :antes"
-            ),
-            {"e": nuevo.value, "ms": ms, "id": t.id, "antes": t.estado},
-        )
-        if nuevo is not EstadoTurno.LLAMADO and nuevo is not EstadoTurno.EN_ATENCION:
-            tx.ejecutar(text("UPDATE ventanilla SET estado = 'abierta' WHERE id = :v"), {"v": v.id})
+        nuevo = mover_turno(tx, t.id, t.estado, accion, _SQL_ACCION[accion], ms=ms)
+        if not activo(nuevo):
+            mover_ventanilla(tx, v.id, v.estado, AccionVentanilla.DESOCUPAR)
         extra: dict[str, Any] = {}
         datos: dict[str, Any] = {}
         if destino is not None:
@@ -304,9 +319,9 @@ def actuar(
             c,
             v,
             t,
-            _TIPO[accion],
+            EVENTOS[accion],
             ms,
-            actor,
+            quien,
             nuevo.value,
             datos,
             cola={destino.id: destino.clave} if destino is not None else None,
@@ -322,7 +337,7 @@ def _nuevo_tramo(tx: Tx, t: Any, tramite_id: int, ms: int) -> None:
         text(
             "INSERT INTO turno (centro_id, raiz_id, tramo, folio, dia, token, tramite_id, clase,"
             " origen, estado, en_cola_ms, cita_ms, llamadas, motivo, nombre, contacto) VALUES"
-            " (:c, :raiz, :tramo, :folio, :dia, :token, :t, :clase, :origen, 'en_espera', :ms,"
+            " (:c, :raiz, :tramo, :folio, :dia, :token, :t, :clase, :origen, :espera, :ms,"
             " NULL, 0, '', :nombre, :contacto)"
         ),
         {
@@ -338,8 +353,14 @@ def _nuevo_tramo(tx: Tx, t: Any, tramite_id: int, ms: int) -> None:
             "ms": ms,
             "nombre": t.nombre,
             "contacto": t.contacto,
+            "espera": EstadoTurno.EN_ESPERA.value,
         },
     )
+
+
+_REGISTRAR = con_activos(
+    "UPDATE turno SET nombre = :n, contacto = :ct WHERE id = :id AND estado IN :activos"
+)
 
 
 def registrar_datos(
@@ -360,21 +381,20 @@ def registrar_datos(
         raise EntradaInvalida("Escriba el nombre de la persona atendida.")
     ms = a_ms(ahora)
     with alm.transaccion() as tx:
-        c, v = _contexto(tx, centro_slug, numero, actor)
-        assert actor is not None
-        actual = turno_actual(tx.conn, v.id)
-        if actual is None:
+        p = puesto(tx, centro_slug, numero, actor)
+        if p.actual is None:
             raise Conflicto(f"La ventanilla {numero} no tiene un turno en atención.")
-        tx.ejecutar(
-            text("UPDATE turno SET nombre = :n, contacto = :ct WHERE id = :id"),
-            {"n": nombre[:200], "ct": contacto[:200], "id": actual},
-        )
+        r = tx.ejecutar(_REGISTRAR, {"n": nombre[:200], "ct": contacto[:200], "id": p.actual})
+        if r.rowcount != 1:  # guardado por estado: nunca en un turno que ya terminó
+            raise Conflicto(
+                "El turno terminó mientras se registraban los datos.", "cambio_concurrente"
+            )
         tx.evento(
-            c.id,
+            p.centro.id,
             "datos_registrados",
             ms,
-            turno_id=actual,
-            ventanilla_id=v.id,
-            usuario_id=actor.usuario_id,
+            turno_id=p.actual,
+            ventanilla_id=p.ventanilla.id,
+            usuario_id=p.actor.usuario_id,
             datos={},
         )

@@ -11,7 +11,7 @@ from sqlalchemy import Connection, text
 from turnos.db.almacen import Almacen, campos_sellados
 from turnos.dominio.cadena import EventoSellado, Falla, verificar
 from turnos.dominio.numeracion import formatear_folio
-from turnos.servicios import consultas
+from turnos.servicios import bitacora_cuentas, consultas
 from turnos.tiempo import iso
 
 _LOTE = 5000
@@ -103,3 +103,31 @@ def auditar(alm: Almacen, centro_slug: str) -> tuple[int, Falla | None]:
         ).scalar_one()
         falla = verificar(_eventos(conn, c.id), (punta.seq, punta.hash) if punta else None)
     return int(total), falla
+
+
+def eventos_cuentas(alm: Almacen, limite: int = 200) -> list[dict[str, object]]:
+    """Los últimos eventos de la bitácora de cuentas, con nombres (no ids) y hora UTC."""
+    with alm.lectura() as conn:
+        eventos = bitacora_cuentas.listar(conn, limite)
+    return [{**e, "ts": iso(int(e.pop("ts_ms")), "UTC")} for e in eventos]
+
+
+def imprimir_cuentas(alm: Almacen) -> int:
+    """`turnos auditar --cuentas`: verifica la cadena y lista los eventos; 1 si fue alterada."""
+    with alm.lectura() as conn:
+        falla = bitacora_cuentas.verificar_cadena(conn)
+    if falla is not None:
+        print(
+            f"ALTERACIÓN DETECTADA en la bitácora de cuentas, evento {falla.seq}: {falla.motivo}."
+        )
+        return 1
+    eventos = eventos_cuentas(alm)
+    print(f"Bitácora de cuentas íntegra. Últimos {len(eventos)} eventos:")
+    for e in eventos:
+        sobre = e["usuario"] or (f"dispositivo {e['dispositivo']}" if e["dispositivo"] else "")
+        centro = f" en {e['centro']}" if e["centro"] else ""
+        datos = " ".join(f"{k}={v}" for k, v in sorted(dict(e["datos"]).items()))  # type: ignore[call-overload]
+        print(
+            f"  {e['ts']}  {e['tipo']:<24} por {e['autor']:<14} sobre {sobre}{centro}  {datos}".rstrip()
+        )
+    return 0

@@ -11,6 +11,7 @@ from sqlalchemy import Connection, text
 
 from turnos.db.almacen import GENESIS, Almacen
 from turnos.dominio.enrutamiento import Politica
+from turnos.dominio.estados import EstadoVentanilla
 from turnos.dominio.horario import validar_horario
 from turnos.dominio.numeracion import prefijo_valido
 from turnos.errores import Conflicto, EntradaInvalida
@@ -306,9 +307,15 @@ def guardar_ventanilla(
             v = tx.ejecutar(
                 text(
                     "INSERT INTO ventanilla (centro_id, numero, nombre, estado, motivo_pausa, activo)"
-                    " VALUES (:c, :n, :nombre, 'cerrada', '', :a) RETURNING id"
+                    " VALUES (:c, :n, :nombre, :e, '', :a) RETURNING id"
                 ),
-                {"c": c.id, "n": numero, "nombre": nombre[:100], "a": activo},
+                {
+                    "c": c.id,
+                    "n": numero,
+                    "nombre": nombre[:100],
+                    "a": activo,
+                    "e": EstadoVentanilla.CERRADA.value,
+                },
             ).scalar_one()
         else:
             tx.ejecutar(

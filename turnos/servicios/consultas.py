@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from turnos.dominio.enrutamiento import Politica
+from turnos.dominio.estados import EstadoTurno
 from turnos.errores import NoEncontrado
 
 
@@ -112,7 +113,7 @@ def cola_de(conn: Connection, centro_id: int, tramites: dict[int, str]) -> dict[
 
 
 _DELANTE = text(
-    "SELECT count(*) FROM turno WHERE centro_id = :c AND estado = 'en_espera'"
+    "SELECT count(*) FROM turno WHERE centro_id = :c AND estado = :espera"
     " AND tramite_id = :t AND (en_cola_ms < :ms OR (en_cola_ms = :ms AND id < :id))"
 )
 
@@ -123,7 +124,14 @@ def personas_delante(
     """Cuántos esperan el mismo trámite desde antes (estimación: la prioridad puede adelantar)."""
     return int(
         conn.execute(
-            _DELANTE, {"c": centro_id, "t": tramite_id, "ms": en_cola_ms, "id": turno_id}
+            _DELANTE,
+            {
+                "c": centro_id,
+                "t": tramite_id,
+                "ms": en_cola_ms,
+                "id": turno_id,
+                "espera": EstadoTurno.EN_ESPERA.value,
+            },
         ).scalar_one()
     )
 

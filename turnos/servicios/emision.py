@@ -10,12 +10,21 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import text
 
 from turnos.db.almacen import Almacen
-from turnos.dominio.estados import Accion, Clase, EstadoTurno, Origen, transicion
+from turnos.dominio.estados import (
+    EVENTOS,
+    Accion,
+    AccionVentanilla,
+    Clase,
+    EstadoTurno,
+    Origen,
+    activo,
+)
 from turnos.dominio.horario import verificar_emision
 from turnos.dominio.numeracion import dia_local, formatear_folio
-from turnos.errores import Conflicto, EntradaInvalida, NoEncontrado
+from turnos.errores import EntradaInvalida, NoEncontrado
 from turnos.permisos import Actor, Permiso, exigir
-from turnos.servicios import consultas
+from turnos.servicios import consultas, idempotencia
+from turnos.servicios.transiciones import bloquear_ventanilla, mover_turno, mover_ventanilla
 from turnos.servicios.vistas import evento_publico, turno_evento
 from turnos.tiempo import a_ms, iso
 
@@ -26,7 +35,7 @@ _SIGUIENTE_NUMERO = text(
 _INSERTAR = text(
     "INSERT INTO turno (centro_id, tramo, folio, dia, token, tramite_id, clase, origen, estado,"
     " en_cola_ms, cita_ms, llamadas, motivo, nombre, contacto) VALUES (:c, 1, :folio, :dia,"
-    " :token, :t, :clase, :origen, 'en_espera', :ms, :cita_ms, 0, '', :nombre, :contacto)"
+    " :token, :t, :clase, :origen, :espera, :ms, :cita_ms, 0, '', :nombre, :contacto)"
     " RETURNING id"
 )
 
@@ -51,14 +60,27 @@ def emitir(
     cita_ms: int | None = None,
     nombre: str = "",
     contacto: str = "",
+    peticion: idempotencia.Peticion | None = None,
 ) -> dict[str, Any]:
-    """Emite un turno: folio consecutivo por (centro, prefijo, día) respaldado por la BD."""
+    """Emite un turno: folio consecutivo por (centro, prefijo, día) respaldado por la BD.
+
+    Con `peticion` (cabecera Idempotency-Key) la misma clave devuelve el mismo turno.
+    """
     clase_ = _enum(Clase, clase, "una clase")
     origen_ = _enum(Origen, origen, "un origen")
+    if clase_ is Clase.CITA and origen_ is not Origen.CITA:
+        # La clase «cita» adelanta en la fila: solo la da el registro de una cita.
+        raise EntradaInvalida(
+            "Un turno de clase «cita» solo se emite al registrar una cita;"
+            " elija «general» o «preferente»."
+        )
     ms = a_ms(ahora)
     with alm.transaccion() as tx:
         c = consultas.centro(tx.conn, centro_slug)
         exigir(actor, Permiso.EMITIR, c.id)
+        previa = idempotencia.reclamar(tx, c.id, peticion, ms)
+        if previa is not None:  # reintento: el turno ya existe (aunque ya cerró el centro)
+            return previa
         tr = consultas.tramite(tx.conn, c.id, tramite_clave)
         verificar_emision(
             c.horario, c.inhabiles, c.tolerancia_min, ahora.astimezone(ZoneInfo(c.zona))
@@ -81,6 +103,7 @@ def emitir(
                 "cita_ms": cita_ms,
                 "nombre": nombre[:200],
                 "contacto": contacto[:200],
+                "espera": EstadoTurno.EN_ESPERA.value,
             },
         ).scalar_one()
         consultas.ajustar_espera(tx.conn, c.id, tr.id, +1)
@@ -92,7 +115,7 @@ def emitir(
             "tramite": tr.clave,
             "tramite_nombre": tr.nombre,
             "clase": clase_.value,
-            "estado": "en_espera",
+            "estado": EstadoTurno.EN_ESPERA.value,
         }
         tx.evento(
             c.id,
@@ -109,19 +132,21 @@ def emitir(
             },
             publico=evento_publico(c, ms, turno=publico_turno, cola=cola),
         )
-    return {
-        "folio": folio,
-        "token": token,
-        "tramite": tr.clave,
-        "tramite_nombre": tr.nombre,
-        "clase": clase_.value,
-        "origen": origen_.value,
-        "estado": "en_espera",
-        "personas_delante": delante,
-        "emitido": iso(ms, c.zona),
-        "centro": c.slug,
-        "centro_nombre": c.nombre,
-    }
+        resultado = {
+            "folio": folio,
+            "token": token,
+            "tramite": tr.clave,
+            "tramite_nombre": tr.nombre,
+            "clase": clase_.value,
+            "origen": origen_.value,
+            "estado": EstadoTurno.EN_ESPERA.value,
+            "personas_delante": delante,
+            "emitido": iso(ms, c.zona),
+            "centro": c.slug,
+            "centro_nombre": c.nombre,
+        }
+        idempotencia.guardar(tx, c.id, peticion, resultado)
+    return resultado
 
 
 _POR_TOKEN = text(
@@ -157,7 +182,7 @@ def estado_publico(alm: Almacen, token: str) -> dict[str, Any]:
         "personas_delante": delante,
         "ventanilla": (
             {"numero": t.ventanilla_numero, "nombre": t.ventanilla_nombre}
-            if t.ventanilla_numero is not None and t.estado in ("llamado", "en_atencion")
+            if t.ventanilla_numero is not None and activo(t.estado)
             else None
         ),
         "emitido": iso(t.en_cola_ms, t.zona),
@@ -173,29 +198,28 @@ def cancelar(alm: Almacen, token: str, ahora: datetime, motivo: str = "") -> dic
         t = tx.ejecutar(_POR_TOKEN, {"token": token}).first()
         if t is None:
             raise NoEncontrado("No encontramos ese turno.", "turno_no_encontrado")
-        nuevo = transicion(EstadoTurno(t.estado), Accion.CANCELAR)
-        cambio = tx.ejecutar(
-            text(
-                "UPDATE turno SET estado = :e, fin_ms = :ms, motivo = :m WHERE id = :id"
-                " AND estado = :antes"
-            ),
-            {"e": nuevo.value, "ms": ms, "m": motivo[:300], "id": t.id, "antes": t.estado},
+        antes = EstadoTurno(t.estado)
+        v = None
+        if t.ventanilla_id is not None and activo(antes):
+            v = bloquear_ventanilla(tx, t.ventanilla_id)  # orden de bloqueo: ventanilla → turno
+        nuevo = mover_turno(
+            tx,
+            t.id,
+            antes,
+            Accion.CANCELAR,
+            "fin_ms = :ms, motivo = :m",
+            conflicto="El turno cambió mientras se cancelaba; intente de nuevo.",
+            ms=ms,
+            m=motivo[:300],
         )
-        if cambio.rowcount != 1:
-            raise Conflicto("El turno cambió mientras se cancelaba; intente de nuevo.")
-        if t.estado == EstadoTurno.EN_ESPERA:
+        if antes is EstadoTurno.EN_ESPERA:
             consultas.ajustar_espera(tx.conn, t.centro_id, t.tramite_id, -1)
-        if t.ventanilla_id is not None and t.estado == EstadoTurno.LLAMADO:
-            tx.ejecutar(
-                text(
-                    "UPDATE ventanilla SET estado = 'abierta' WHERE id = :v AND estado = 'atendiendo'"
-                ),
-                {"v": t.ventanilla_id},
-            )
+        if v is not None:
+            mover_ventanilla(tx, v.id, v.estado, AccionVentanilla.DESOCUPAR)
         c = consultas.centro(tx.conn, t.centro_slug)
         tx.evento(
             c.id,
-            "turno_cancelado",
+            EVENTOS[Accion.CANCELAR],
             ms,
             turno_id=t.id,
             ventanilla_id=t.ventanilla_id,

@@ -12,9 +12,11 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from turnos.dominio.horario import DIAS, NOMBRES_DIAS
-from turnos.errores import Prohibido, TurnosError
+from turnos.errores import EntradaInvalida, Prohibido, TurnosError
 from turnos.permisos import Actor, Permiso, Rol
 from turnos.servicios import catalogo, consultas, cuentas, voz
+from turnos.servicios.destinos_impresora import PoliticaImpresoras
+from turnos.web import conexiones
 from turnos.web.auth import verificar_csrf
 from turnos.web.personal import avisar, render, usuario_o_login
 
@@ -94,7 +96,11 @@ async def seccion(request: Request) -> Response:
         try:
             await run_in_threadpool(_GUARDAR[nombre], request, alm, slug, form, quien)
         except TurnosError as e:
+            if e.status == 403:  # un rechazo de permiso es 403 (p. ej. una impresora vetada)
+                raise
             avisar(request, "error", e.mensaje)
+        if nombre in ("usuarios", "dispositivos"):  # una revocación vale ya en este proceso
+            await conexiones.revocado(request.app)
         return RedirectResponse(f"/admin/{slug}/{nombre}", status_code=303)
     datos = await run_in_threadpool(_cargar, alm, slug, nombre, quien)
     editar = request.query_params.get("editar")
@@ -195,23 +201,36 @@ def _guardar_ventanilla(
     avisar(request, "ok", f"Ventanilla {numero} guardada.")
 
 
+def _id(form: FormData, campo: str) -> int:
+    try:
+        return int(str(form.get(campo, "")))
+    except ValueError:
+        raise EntradaInvalida("Elija una cuenta o un dispositivo de la lista.") from None
+
+
 def _guardar_usuario(request: Request, alm: Any, slug: str, form: FormData, quien: Actor) -> None:
-    if form.get("desactivar"):
-        with alm.lectura() as conn:
-            centro_id = consultas.centro(conn, slug).id
-            duenio = conn.execute(
-                text("SELECT centro_id FROM usuario WHERE id = :u"),
-                {"u": int(str(form["desactivar"]))},
-            ).scalar()
-        if duenio != centro_id and not quien.puede(Permiso.ADMINISTRAR_USUARIOS):
-            raise Prohibido("No administra a esa persona.")
-        cuentas.cambiar_usuario(alm, int(str(form["desactivar"])), activo=False)
-        request.app.state.actores.olvidar()  # que deje de valer ya en este proceso
-        avisar(request, "ok", "Cuenta desactivada.")
+    """Cada acción es un servicio de `cuentas`: ahí se revisa el permiso y se deja el evento."""
+    ahora = request.app.state.reloj()
+    for campo, servicio, aviso in (
+        ("desactivar", cuentas.desactivar, "Cuenta desactivada; sus sesiones se cerraron."),
+        ("reactivar", cuentas.reactivar, "Cuenta reactivada."),
+        ("cerrar_sesiones", cuentas.cerrar_sesiones, "Sesiones cerradas."),
+    ):
+        if form.get(campo):
+            servicio(alm, quien, _id(form, campo), ahora)
+            avisar(request, "ok", aviso)
+            return
+    if form.get("rol_de"):
+        cuentas.cambiar_rol(alm, quien, _id(form, "rol_de"), str(form.get("rol_nuevo", "")), ahora)
+        avisar(request, "ok", "Rol cambiado; sus sesiones se cerraron.")
+        return
+    if form.get("restablecer"):
+        cuentas.restablecer_contrasena(
+            alm, quien, _id(form, "restablecer"), str(form.get("temporal", "")), ahora
+        )
+        avisar(request, "ok", "Contraseña restablecida: deberá cambiarla al entrar.")
         return
     rol = str(form.get("rol", ""))
-    if rol == Rol.ADMIN and not quien.puede(Permiso.ADMINISTRAR_USUARIOS):
-        raise Prohibido("Solo administración crea cuentas de administración.")
     cuentas.crear_usuario(
         alm,
         str(form.get("nuevo_usuario", "")),
@@ -219,6 +238,8 @@ def _guardar_usuario(request: Request, alm: Any, slug: str, form: FormData, quie
         rol,
         None if rol == Rol.ADMIN else slug,
         str(form.get("nombre", "")),
+        quien=quien,
+        ahora=ahora,
     )
     avisar(request, "ok", "Cuenta creada.")
 
@@ -228,16 +249,9 @@ def _guardar_dispositivo(
 ) -> None:
     ahora = request.app.state.reloj()
     if form.get("revocar"):
-        with alm.lectura() as conn:
-            centro_id = consultas.centro(conn, slug).id
-            ok = conn.execute(
-                text("SELECT 1 FROM dispositivo WHERE id = :d AND centro_id = :c"),
-                {"d": int(str(form["revocar"])), "c": centro_id},
-            ).first()
-        if not ok:
-            raise Prohibido("Ese dispositivo no es de este centro.")
-        cuentas.revocar_tokens_dispositivo(alm, int(str(form["revocar"])), ahora)
-        request.app.state.actores.olvidar()
+        cuentas.revocar_tokens_dispositivo(
+            alm, _id(form, "revocar"), ahora, quien=quien, centro_slug=slug
+        )
         avisar(request, "ok", "Tokens revocados.")
         return
     _, token = cuentas.crear_dispositivo(
@@ -248,6 +262,8 @@ def _guardar_dispositivo(
         ahora,
         impresora_url=str(form.get("impresora_url", "")).strip(),
         perfil=str(form.get("perfil", "")).strip(),
+        quien=quien,
+        politica=PoliticaImpresoras.de_settings(request.app.state.settings),
     )
     request.session["token_nuevo"] = token
     avisar(request, "ok", "Dispositivo creado. Copie su token ahora: no se volverá a mostrar.")

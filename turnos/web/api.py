@@ -11,11 +11,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from turnos.dominio.estados import Accion
+from turnos.dominio.estados import Accion, EstadoVentanilla
 from turnos.dominio.horario import texto_horario
 from turnos.errores import EntradaInvalida, NoEncontrado
 from turnos.permisos import Actor, Permiso, exigir
 from turnos.servicios import atencion, auditoria, catalogo, cierre, consultas, emision, ventanillas
+from turnos.servicios.idempotencia import CABECERA, Peticion, peticion
 from turnos.web.auth import actor_con_csrf
 from turnos.web.openapi import ACCIONES_VENTANILLA, documento
 
@@ -49,6 +50,13 @@ def campo_texto(
 
 
 actor_api = actor_con_csrf
+
+
+def peticion_idempotente(
+    request: Request, quien: Actor | None, operacion: str, datos: dict[str, Any]
+) -> Peticion | None:
+    """La cabecera Idempotency-Key de una creación (None si no vino)."""
+    return peticion(request.headers.get(CABECERA), quien, operacion, datos)
 
 
 def _ahora(request: Request) -> Any:
@@ -115,6 +123,7 @@ async def emitir(request: Request) -> Response:
         _ahora(request),
         clase=campo_texto(datos, "clase") or "general",
         origen="recepcion" if quien is not None and quien.tipo == "usuario" else "kiosco",
+        peticion=peticion_idempotente(request, quien, "emitir_turno", datos),
     )
     return JSONResponse(resultado, status_code=201)
 
@@ -176,7 +185,11 @@ async def cola(request: Request) -> Response:
     )
 
 
-_ESTADOS = {"abrir": "abierta", "pausar": "en_pausa", "cerrar": "cerrada"}
+_ESTADOS = {
+    "abrir": EstadoVentanilla.ABIERTA.value,
+    "pausar": EstadoVentanilla.EN_PAUSA.value,
+    "cerrar": EstadoVentanilla.CERRADA.value,
+}
 
 
 def ejecutar_accion(
@@ -193,6 +206,8 @@ def ejecutar_accion(
         return ventanillas.cambiar_estado(
             alm, slug, numero, _ESTADOS[accion], quien, ahora, campo_texto(datos, "motivo")
         )
+    if accion == "liberar":
+        return ventanillas.liberar(alm, slug, numero, quien, ahora, campo_texto(datos, "motivo"))
     if accion == "llamar":
         return atencion.llamar(
             alm,
@@ -252,13 +267,18 @@ async def accion_ventanilla(request: Request) -> Response:
 
 async def cierre_dia(request: Request) -> Response:
     quien = await actor_api(request)
+    forzar = (await cuerpo(request)).get("forzar", False)
+    if not isinstance(forzar, bool):
+        raise EntradaInvalida("El campo «forzar» debe ser true o false.")
     return JSONResponse(
         await run_in_threadpool(
-            cierre.cerrar_dia,
-            request.app.state.alm,
-            request.path_params["centro"],
-            quien,
-            _ahora(request),
+            lambda: cierre.cerrar_dia(
+                request.app.state.alm,
+                request.path_params["centro"],
+                quien,
+                _ahora(request),
+                forzar=forzar,
+            )
         )
     )
 

@@ -14,7 +14,8 @@ from starlette.requests import HTTPConnection
 
 from turnos.errores import Prohibido
 from turnos.permisos import Actor
-from turnos.servicios import cuentas
+from turnos.servicios import credenciales, sesiones
+from turnos.tiempo import a_ms
 
 
 def _token_de(conn: HTTPConnection) -> str | None:
@@ -24,32 +25,38 @@ def _token_de(conn: HTTPConnection) -> str | None:
     return None
 
 
-def _resolver(alm: Any, token: str | None, uid: int | None) -> Actor | None:
+Credencial = tuple[str, str]  # ("t", sha256 del token) o ("s", sha256 del id de sesión)
+
+
+def resolver(alm: Any, credencial: Credencial, ahora_ms: int) -> Actor | None:
+    """El actor vigente de una credencial, leído de la BD (sin caché)."""
+    tipo, hash_ = credencial
     with alm.lectura() as c:
-        if token:
-            return cuentas.actor_de_token(c, token)
-        if uid is not None:
-            return cuentas.actor_de_usuario(c, uid)
-    return None
+        if tipo == "t":
+            return credenciales.actor_de_hash(c, hash_)
+        return sesiones.actor_de_sesion(c, hash_, ahora_ms)
 
 
 class CacheActores:
     """Actores resueltos recientemente (token o sesión): ahorra una lectura por petición.
 
-    Un token revocado o una cuenta desactivada dejan de valer a más tardar en `ttl_s` segundos."""
+    Revocar (cerrar sesión, desactivar, cambiar contraseña, revocar un token) vacía la caché del
+    proceso que lo hace: ahí vale de inmediato. Los demás procesos (varios workers, o la CLI) no
+    se enteran: la revocación les vale a más tardar en `ttl_s` segundos, y lo mismo a sus
+    websockets abiertos (ver `conexiones`)."""
 
     def __init__(self, ttl_s: float = 10.0, maximo: int = 10_000) -> None:
         self.ttl_s, self.maximo = ttl_s, maximo
-        self._datos: dict[tuple[str, Any], tuple[float, Actor | None]] = {}
+        self._datos: dict[Credencial, tuple[float, Actor | None]] = {}
         self._candado = threading.Lock()
 
-    def obtener(self, clave: tuple[str, Any]) -> tuple[bool, Actor | None]:
+    def obtener(self, clave: Credencial) -> tuple[bool, Actor | None]:
         registro = self._datos.get(clave)
         if registro is None or registro[0] < time.monotonic():
             return False, None
         return True, registro[1]
 
-    def guardar(self, clave: tuple[str, Any], actor: Actor | None) -> None:
+    def guardar(self, clave: Credencial, actor: Actor | None) -> None:
         with self._candado:
             if len(self._datos) >= self.maximo:
                 self._datos.clear()
@@ -60,25 +67,33 @@ class CacheActores:
             self._datos.clear()
 
 
-async def actor(conn: HTTPConnection, *, permitir_query: bool = False) -> Actor | None:
-    """El actor de la petición o None. `permitir_query`: websockets aceptan ?token=…"""
+def credencial(conn: HTTPConnection, *, permitir_query: bool = False) -> Credencial | None:
     token = _token_de(conn)
     if token is None and permitir_query:
         token = conn.query_params.get("token") or None
-    uid = None if token else conn.session.get("uid") if "session" in conn.scope else None
-    if token is None and uid is None:
+    if token:
+        return ("t", credenciales.hash_token(token))
+    sid = conn.session.get("sid") if "session" in conn.scope else None
+    return ("s", sesiones.hash_sesion(str(sid))) if sid else None
+
+
+async def actor(conn: HTTPConnection, *, permitir_query: bool = False) -> Actor | None:
+    """El actor de la petición o None. `permitir_query`: websockets aceptan ?token=…"""
+    clave = credencial(conn, permitir_query=permitir_query)
+    if clave is None:
         return None
+    conn.scope["turnos.credencial"] = clave  # para `conexiones.registrar`
     cache: CacheActores = conn.app.state.actores
-    clave = ("t", cuentas.hash_token(token)) if token else ("u", uid)
     hallado, quien = cache.obtener(clave)
     if not hallado:
-        quien = await run_in_threadpool(_resolver, conn.app.state.alm, token, uid)
+        ahora_ms = a_ms(conn.app.state.reloj())
+        quien = await run_in_threadpool(resolver, conn.app.state.alm, clave, ahora_ms)
         cache.guardar(clave, quien)
     return quien
 
 
 def por_sesion(conn: HTTPConnection) -> bool:
-    return _token_de(conn) is None and "session" in conn.scope and "uid" in conn.session
+    return _token_de(conn) is None and "session" in conn.scope and "sid" in conn.session
 
 
 async def actor_con_csrf(conn: HTTPConnection) -> Actor | None:

@@ -10,7 +10,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from turnos.errores import TurnosError
+from turnos.errores import DemasiadosIntentos, TurnosError
 
 log = logging.getLogger("turnos.web")
 
@@ -38,7 +38,10 @@ def respuesta_error(request: Request, status: int, codigo: str, mensaje: str) ->
 
 async def turnos_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, TurnosError)
-    return respuesta_error(request, exc.status, exc.codigo, exc.mensaje)
+    r = respuesta_error(request, exc.status, exc.codigo, exc.mensaje)
+    if isinstance(exc, DemasiadosIntentos):
+        r.headers["Retry-After"] = str(exc.reintentar_s)
+    return r
 
 
 async def http_error(request: Request, exc: Exception) -> Response:

@@ -20,6 +20,7 @@ ACCIONES_VENTANILLA = (
     "ausente",
     "transferir",
     "registrar",
+    "liberar",
 )
 
 
@@ -145,12 +146,19 @@ ESQUEMAS: dict[str, Any] = {
     "AccionVentanilla": objeto(
         motivo={
             "type": "string",
-            "description": "pausar; llamar fuera de orden (obligatorio con folio)",
+            "description": "pausar; liberar (obligatorio); llamar fuera de orden (obligatorio con"
+            " folio)",
         },
         folio={"type": "string", "description": "llamar: un turno específico fuera de orden"},
         tramite={"type": "string", "description": "transferir: clave del trámite destino"},
         nombre={"type": "string", "description": "registrar: nombre de la persona atendida"},
         contacto={"type": "string", "description": "registrar: teléfono o correo"},
+    ),
+    "CierreDia": objeto(
+        forzar={
+            "type": "boolean",
+            "description": "cerrar aunque el centro siga abierto según su horario (si no, 409)",
+        }
     ),
     "Cancelacion": objeto(motivo=_S),
     "Cola": objeto(
@@ -164,7 +172,7 @@ ESQUEMAS: dict[str, Any] = {
             ),
         },
     ),
-    "Cierre": objeto(dia=_S, expirados=_I, ventanillas_cerradas=_I),
+    "Cierre": objeto(dia=_S, expirados=_I, finalizados=_I, ventanillas_cerradas=_I, aviso=_S),
     "Auditoria": objeto(
         eventos=_I,
         integra={"type": "boolean"},
@@ -195,6 +203,20 @@ PARAMETROS = {
             "type": "string",
             "enum": list(ACCIONES_VENTANILLA),
         },
+    },
+    "idempotencia": {
+        "name": "Idempotency-Key",
+        "in": "header",
+        "required": False,
+        "schema": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": 200,
+            "pattern": "^[\\x21-\\x7e]+$",
+        },
+        "description": "Clave única por intento de creación (p. ej. un UUID). Un reintento con"
+        " la misma clave devuelve la misma respuesta sin crear otro turno; la misma clave con"
+        " otro cuerpo responde 409 `idempotencia_reusada`.",
     },
     "token": {
         "name": "token",
@@ -237,7 +259,7 @@ RUTAS: dict[str, dict[str, Any]] = {
             "Emitir un turno (kiosco o personal)",
             {"201": respuesta_json("TurnoEmitido", "Turno emitido"), "409": _ERROR},
             cuerpo="NuevoTurno",
-            parametros=("centro",),
+            parametros=("centro", "idempotencia"),
         )
     },
     "/api/v1/centros/{centro}/cola": {
@@ -249,7 +271,10 @@ RUTAS: dict[str, dict[str, Any]] = {
     },
     "/api/v1/centros/{centro}/ventanillas/{numero}/{accion}": {
         "post": operacion(
-            "Acción de ventanilla sobre su turno actual; `llamar` responde 204 si nadie espera",
+            "Acción de ventanilla. `abrir`, `pausar`, `cerrar`: solo quien la tiene (o nadie);"
+            " `abrir` la propia ya abierta es «continuar» (sin otro evento). `liberar` (jefe o"
+            " admin, `motivo` obligatorio, queda en la bitácora): cierra la que dejó abierta otra"
+            " persona. `llamar` responde 204 si nadie espera; las demás actúan sobre su turno.",
             {
                 "200": respuesta_json("TurnoVentanilla"),
                 "204": {"description": "Nadie espera"},
@@ -261,8 +286,11 @@ RUTAS: dict[str, dict[str, Any]] = {
     },
     "/api/v1/centros/{centro}/cierre": {
         "post": operacion(
-            "Cierre del día: expira pendientes y cierra ventanillas",
-            {"200": respuesta_json("Cierre")},
+            "Cierre del día: expira los que esperan o fueron llamados, finaliza los que están en"
+            " atención y cierra ventanillas; 409 `centro_abierto` si según su horario el centro"
+            " sigue abierto, salvo `forzar`",
+            {"200": respuesta_json("Cierre"), "409": _ERROR},
+            cuerpo="CierreDia",
             parametros=("centro",),
         )
     },

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 from urllib.parse import quote
 
@@ -12,11 +13,15 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from turnos.dominio.horario import texto_horario
-from turnos.errores import TurnosError
+from turnos.errores import EntradaInvalida, TurnosError
 from turnos.permisos import Actor, Permiso
-from turnos.servicios import atencion, catalogo, consultas, cuentas
+from turnos.servicios import atencion, bitacora_cuentas, catalogo, consultas, cuentas, sesiones
+from turnos.tiempo import a_ms
+from turnos.web import conexiones, limites
 from turnos.web.api import ejecutar_accion
-from turnos.web.auth import actor, csrf_token, verificar_csrf
+from turnos.web.auth import actor, credencial, csrf_token, verificar_csrf
+
+log = logging.getLogger(__name__)
 
 
 def avisar(request: Request, tipo: str, texto_: str) -> None:
@@ -40,10 +45,14 @@ def render(
     )
 
 
-async def usuario_o_login(request: Request) -> Actor | Response:
+async def usuario_o_login(
+    request: Request, *, permitir_cambio_pendiente: bool = False
+) -> Actor | Response:
     quien = await actor(request)
     if quien is None or quien.tipo != "usuario":
         return RedirectResponse(f"/login?siguiente={quote(request.url.path)}", status_code=303)
+    if request.session.get("cambiar") and not permitir_cambio_pendiente:
+        return RedirectResponse("/cuenta", status_code=303)  # contraseña restablecida
     return quien
 
 
@@ -79,6 +88,37 @@ async def inicio(request: Request) -> Response:
     return render(request, "inicio.html", {"centros": await run_in_threadpool(centros)})
 
 
+# Solo cuentan los fallos: una oficina entera tras una misma dirección entra sin tropiezos.
+LIMITE_POR_USUARIO = "5/minute;20/hour"
+LIMITE_POR_DIRECCION = "20/minute;200/hour"
+
+
+def _fallo_de_login(alm: Any, limitador: Any, usuario: str, ip: str, ahora_ms: int) -> None:
+    """Cuenta el fallo; si con él se llega al límite, lo deja en la bitácora de cuentas (una
+    vez por bloqueo, no por intento: la bitácora no se vuelve un amplificador)."""
+    libres_antes = not limitador.espera(LIMITE_POR_USUARIO, "login-u", usuario)
+    libres_antes &= not limitador.espera(LIMITE_POR_DIRECCION, "login-ip", ip)
+    limitador.contar(LIMITE_POR_USUARIO, "login-u", usuario)
+    limitador.contar(LIMITE_POR_DIRECCION, "login-ip", ip)
+    bloqueado = limitador.espera(LIMITE_POR_USUARIO, "login-u", usuario) or limitador.espera(
+        LIMITE_POR_DIRECCION, "login-ip", ip
+    )
+    log.info("inicio de sesión fallido para «%s» desde %s", usuario, ip)  # nunca la contraseña
+    if libres_antes and bloqueado:
+        log.warning("inicio de sesión bloqueado para «%s» desde %s", usuario, ip)
+        with alm.transaccion() as tx:
+            uid = tx.ejecutar(
+                text("SELECT id FROM usuario WHERE usuario = :u"), {"u": usuario}
+            ).scalar()
+            bitacora_cuentas.registrar(
+                tx.conn,
+                "login_bloqueado",
+                ahora_ms,
+                usuario_id=uid,
+                datos={"direccion": ip, **({} if uid else {"usuario": usuario})},
+            )
+
+
 async def login(request: Request) -> Response:
     siguiente = request.query_params.get("siguiente", "/ventanilla")
     if not siguiente.startswith("/") or siguiente.startswith("//"):
@@ -87,25 +127,94 @@ async def login(request: Request) -> Response:
         return render(request, "login.html", {"siguiente": siguiente})
     form = await request.form()
     verificar_csrf(request, str(form.get("csrf", "")))
-    quien = await run_in_threadpool(
-        cuentas.autenticar,
-        request.app.state.alm,
-        str(form.get("usuario", "")),
-        str(form.get("password", "")),
-    )
+    alm, ahora_ms = request.app.state.alm, a_ms(request.app.state.reloj())
+    usuario = str(form.get("usuario", "")).strip().lower()[:60]
+    ip, limitador = limites.direccion(request), limites.de(request.app)
+
+    def espera() -> int:
+        return max(
+            limitador.espera(LIMITE_POR_USUARIO, "login-u", usuario),
+            limitador.espera(LIMITE_POR_DIRECCION, "login-ip", ip),
+        )
+
+    segundos = await run_in_threadpool(espera)
+    if segundos:  # antes de argon2: un ataque no cuesta CPU a los demás
+        avisar(request, "error", limites.mensaje(segundos))
+        r = render(request, "login.html", {"siguiente": siguiente}, status=429)
+        r.headers["Retry-After"] = str(segundos)
+        return r
+    quien = await run_in_threadpool(cuentas.autenticar, alm, usuario, str(form.get("password", "")))
     if quien is None:
+        await run_in_threadpool(_fallo_de_login, alm, limitador, usuario, ip, ahora_ms)
         avisar(request, "error", "Usuario o contraseña incorrectos.")
         return render(request, "login.html", {"siguiente": siguiente}, status=401)
+    horas = request.app.state.settings.sesion_horas
+    sid = await run_in_threadpool(sesiones.abrir, alm, quien.id, ahora_ms, horas)
     request.session.clear()
-    request.session["uid"] = quien.id
+    request.session["sid"] = sid
+    with alm.lectura() as conn:
+        obligado = cuentas.debe_cambiar(conn, quien.id)
+    if obligado:
+        request.session["cambiar"] = True
+        avisar(request, "error", "Su contraseña fue restablecida: elija una nueva para continuar.")
+        return RedirectResponse("/cuenta", status_code=303)
     return RedirectResponse(siguiente, status_code=303)
 
 
 async def logout(request: Request) -> Response:
     form = await request.form()
     verificar_csrf(request, str(form.get("csrf", "")))
+    clave = credencial(request)
+    if clave is not None and clave[0] == "s":
+
+        def revocar() -> None:
+            with request.app.state.alm.transaccion() as tx:
+                sesiones.revocar(tx.conn, clave[1], a_ms(request.app.state.reloj()))
+
+        await run_in_threadpool(revocar)
+        await conexiones.revocado(request.app)
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
+
+
+async def cuenta(request: Request) -> Response:
+    """/cuenta: cambiar la propia contraseña (obligatorio tras un restablecimiento)."""
+    quien = await usuario_o_login(request, permitir_cambio_pendiente=True)
+    if isinstance(quien, Response):
+        return quien
+    if request.method == "POST":
+        form = await request.form()
+        verificar_csrf(request, str(form.get("csrf", "")))
+        nueva = str(form.get("nueva", ""))
+        clave = credencial(request)
+        try:
+            if nueva != str(form.get("confirmar", "")):
+                raise EntradaInvalida("La confirmación no coincide con la contraseña nueva.")
+            await run_in_threadpool(
+                cuentas.cambiar_contrasena,
+                request.app.state.alm,
+                quien,
+                str(form.get("actual", "")),
+                nueva,
+                request.app.state.reloj(),
+                clave[1] if clave else None,
+            )
+        except TurnosError as e:
+            avisar(request, "error", e.mensaje)
+            return RedirectResponse("/cuenta", status_code=303)
+        await conexiones.revocado(request.app)
+        request.session.pop("cambiar", None)
+        avisar(request, "ok", "Contraseña cambiada. Sus otras sesiones se cerraron.")
+        return RedirectResponse("/cuenta", status_code=303)
+    return render(
+        request,
+        "cuenta.html",
+        {
+            "usuario": quien,
+            "minimo": cuentas.MIN_PASSWORD,
+            "obligado": "cambiar" in request.session,
+        },
+    )
 
 
 def _datos_ventanilla(alm: Any, slug: str, numero: int | None, quien: Actor) -> dict[str, Any]:
@@ -136,6 +245,8 @@ def _datos_ventanilla(alm: Any, slug: str, numero: int | None, quien: Actor) -> 
         ],
         "tramites": tramites,
         "puede_admin": quien.puede(Permiso.ADMINISTRAR, c.id),
+        # La misma regla que el servicio: liberar la ventanilla de otra persona (jefe/admin).
+        "puede_liberar": quien.puede(Permiso.OPERAR_CUALQUIERA, c.id),
     }
 
 
@@ -203,6 +314,10 @@ async def _accion(request: Request, quien: Actor, slug: str) -> Response:
 def _mensaje(accion: str, r: dict[str, Any] | None) -> str:
     if accion == "llamar":
         return "Nadie espera por ahora." if r is None else f"Turno {r['folio']} llamado."
+    if accion == "abrir" and r and r.get("continuar"):
+        return f"Continúa en {r['nombre']}."
+    if accion == "liberar" and r:
+        return f"{r['nombre']} liberada."
     folio = (r or {}).get("folio", "")
     return {
         "abrir": "Ventanilla abierta.",
@@ -236,5 +351,6 @@ RUTAS = [
     Route("/tablero", tablero, methods=["GET"]),
     Route("/login", login, methods=["GET", "POST"]),
     Route("/logout", logout, methods=["POST"]),
+    Route("/cuenta", cuenta, methods=["GET", "POST"]),
     Route("/ventanilla", ventanilla, methods=["GET", "POST"]),
 ]
