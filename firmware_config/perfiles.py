@@ -26,6 +26,11 @@ DIRECTORIO = Path(__file__).resolve().parent
 # acentuadas tanto en Epson como en los clones probados.
 CODEPAGES_ESC_T: Mapping[str, int] = {"CP850": 2}
 
+# Kioscos y pantallas hablan (anuncios; modo asistido): sin la primera Chromium en Linux no ve
+# las voces de speech-dispatcher; sin la segunda, campana y voz esperan un toque que en una TV
+# nadie da.
+FLAGS_VOZ = ("--enable-speech-dispatcher", "--autoplay-policy=no-user-gesture-required")
+
 TipoNavegador = Literal["kiosco", "pantalla"]
 Orientacion = Literal["vertical", "horizontal"]
 
@@ -131,8 +136,10 @@ def cargar_perfil_navegador_de(ruta: Path | str, tipo: TipoNavegador) -> PerfilN
     ):
         lector.error("chromium_flags", "debe ser una lista de opciones '--algo' sin espacios")
         flags = []
-    elif hay and "--kiosk" not in flags:
-        lector.error("chromium_flags", "debe incluir --kiosk")
+    elif hay:
+        for requerida in ("--kiosk", *FLAGS_VOZ):
+            if requerida not in flags:
+                lector.error("chromium_flags", f"debe incluir {requerida}")
     inactividad = lector.entero_positivo("inactividad_s", 3600) if tipo == "kiosco" else None
     perfil = PerfilNavegador(
         nombre=ruta.stem,

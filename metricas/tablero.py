@@ -13,11 +13,12 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from metricas import consultas, formato, kpis
+from metricas import consultas, formato, kpis, pantallas
 from metricas.kpis import Acumulado
 from turnos.dominio.horario import DIAS
 from turnos.dominio.numeracion import dia_local
 from turnos.servicios import consultas as nucleo
+from turnos.servicios import voz
 from turnos.tiempo import a_ms
 
 _ESPERANDO = text(
@@ -161,6 +162,7 @@ def estado(alm: Any, slug: str, ahora: datetime) -> dict[str, Any]:
             for f in conn.execute(_ULTIMOS, {"c": c.id, "desde": desde, "n": MOVIMIENTOS})
         ]
         usuales = _llegadas_usuales(alm.motor, conn, c.id, c.zona, hoy)
+        lista_pantallas = voz.pantallas(conn, c.id, ms)
     alertas: list[dict[str, str]] = []
     filas_tramite = [
         _tramite(
@@ -175,6 +177,7 @@ def estado(alm: Any, slug: str, ahora: datetime) -> dict[str, Any]:
         if t.activo
     ]
     filas_ventanilla = [_ventanilla(v, ms, alertas) for v in vents]
+    filas_pantalla = [pantallas.fila(p, alertas) for p in lista_pantallas]
     if fallas:
         alertas.append(
             {
@@ -204,6 +207,7 @@ def estado(alm: Any, slug: str, ahora: datetime) -> dict[str, Any]:
         },
         "tramites": filas_tramite,
         "ventanillas": filas_ventanilla,
+        "pantallas": filas_pantalla,
         "alertas": alertas,
         "graficas": _graficas(
             dia,

@@ -19,10 +19,42 @@ from pantalla.web import OpcionesPantalla, respuesta_pantalla
 from turnos.dominio.horario import texto_horario
 from turnos.errores import Prohibido, TurnosError
 from turnos.kit import actor, nucleo, registrar_conexion
-from turnos.permisos import Permiso
-from turnos.servicios import consultas
+from turnos.permisos import Actor, Permiso, TipoDispositivo
+from turnos.servicios import consultas, voz
+from turnos.tiempo import a_ms
 
 VER_PANTALLA = "ver_pantalla"  # permiso que agrega esta capacidad (pantalla/capacidad.py)
+
+
+class InformesVoz:
+    """Guarda lo que una pantalla (dispositivo) dice de su voz y audio, para el tablero.
+
+    Se escribe cuando cambia o, si no cambia, a lo más cada ``voz.REGISTRO_S``.
+    """
+
+    def __init__(self, ctx: Any, quien: Actor) -> None:
+        self.ctx, self.dispositivo_id = ctx, quien.id
+        self.ultimo: dict[str, Any] | None = None
+        self.guardado_ms = 0
+
+    async def recibir(self, mensaje: dict[str, Any]) -> None:
+        datos = voz.informe(mensaje)
+        if datos is None:
+            return
+        ahora_ms = a_ms(self.ctx.reloj())
+        if datos == self.ultimo and ahora_ms - self.guardado_ms < voz.REGISTRO_S * 1000:
+            return
+        self.ultimo, self.guardado_ms = datos, ahora_ms
+        await self._guardar(datos, ahora_ms, conectada=True)
+
+    async def desconectada(self) -> None:
+        if self.ultimo is not None:
+            await self._guardar(self.ultimo, a_ms(self.ctx.reloj()), conectada=False)
+
+    async def _guardar(self, datos: dict[str, Any], ahora_ms: int, conectada: bool) -> None:
+        await run_in_threadpool(
+            voz.registrar_informe, self.ctx.alm, self.dispositivo_id, datos, ahora_ms, conectada
+        )
 
 
 async def websocket_pantalla(websocket: WebSocket) -> None:
@@ -46,9 +78,19 @@ async def websocket_pantalla(websocket: WebSocket) -> None:
     await websocket.accept()
     registrar_conexion(websocket)  # revocar la sesión o el token la cierra
     filtro, desde = pantalla_ws.parametros(websocket)
+    informes = InformesVoz(ctx, quien) if quien and quien.rol == TipoDispositivo.PANTALLA else None
     await pantalla_ws.servir(
-        websocket, ctx.hub, slug, ctx.snapshot, ctx.replay, filtro=filtro, desde=desde
+        websocket,
+        ctx.hub,
+        slug,
+        ctx.snapshot,
+        ctx.replay,
+        filtro=filtro,
+        desde=desde,
+        al_mensaje=informes.recibir if informes else None,
     )
+    if informes:
+        await informes.desconectada()
 
 
 async def pagina_pantalla(request: Request) -> Response:
@@ -72,14 +114,22 @@ async def pagina_pantalla(request: Request) -> Response:
                 "horario_texto": texto_horario(c.horario),
                 "mensajes": c.mensajes,
                 "zona": c.zona,
+                "voz": voz.leer_config(conn, c.id),
             }
 
     datos = await run_in_threadpool(centro)
+    config: voz.ConfigVoz = datos["voz"]
     return respuesta_pantalla(
         datos,
         request.query_params.get("token", ""),
         tramites=request.query_params.get("tramites"),
-        opciones=OpcionesPantalla(zona_horaria=datos["zona"]),
+        opciones=OpcionesPantalla(
+            zona_horaria=datos["zona"],
+            voz_nombre=config.nombre,
+            velocidad_voz=config.velocidad,
+            volumen=config.volumen,
+            idiomas_voz=",".join(voz.IDIOMAS),
+        ),
     )
 
 

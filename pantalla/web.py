@@ -36,6 +36,8 @@ class OpcionesPantalla:
     volumen: float = 1.0  # 0 a 1: campana y voz
     repeticiones: int = 1  # veces que se anuncia cada llamado
     velocidad_voz: float = 0.9
+    voz_nombre: str = ""  # vacío: la primera voz de idiomas_voz
+    idiomas_voz: str = "es-MX,es-419,es-US,es"  # orden de preferencia; "es" = cualquier español
     rotacion_s: int = 12  # segundos por mensaje
     zona_horaria: str = "America/Mexico_City"
     maximo_llamados: int = 8  # llamados activos visibles

@@ -19,7 +19,7 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from pantalla.filtros import filtrar_snapshot, filtro_tramites, leer_tramites
 from turnos.eventos.hub import Hub, Suscripcion
-from turnos.eventos.websocket import leer_hasta_cerrar
+from turnos.eventos.websocket import AlMensaje, leer_hasta_cerrar
 
 log = logging.getLogger(__name__)
 
@@ -178,6 +178,7 @@ async def servir(
     timeout_envio_s: float = 2.0,
     maximo_replay: int = 1000,
     maximo_cola: int = 256,
+    al_mensaje: AlMensaje | None = None,
 ) -> str:
     """Atiende un websocket ya aceptado y autenticado hasta que termine.
 
@@ -185,7 +186,8 @@ async def servir(
     eventos con ``seq > desde`` en orden, o ``None`` si no puede (demasiado viejo o ``desde``
     inexistente): entonces se manda un snapshot. Un envío que tarda más de
     ``timeout_envio_s`` (más medio paso del vigía) corta la conexión. Devuelve el motivo:
-    ``desconectado``, ``desbordado`` o ``lento``.
+    ``desconectado``, ``desbordado`` o ``lento``. ``al_mensaje`` recibe lo que el cliente
+    manda (p. ej. el estado de voz y audio de la pantalla).
     """
     tarea = asyncio.current_task()
     assert tarea is not None
@@ -193,7 +195,7 @@ async def servir(
     sesion = _Sesion(
         websocket, hub, centro, snapshot, replay, filtro, timeout_envio_s, latido_s, maximo_replay
     )
-    lector = asyncio.create_task(_leer_hasta_cierre(websocket, sus))
+    lector = asyncio.create_task(_leer_hasta_cierre(websocket, sus, al_mensaje))
     sesion.armar_vigia(tarea, sus)
     try:
         await sesion.sincronizar(desde)

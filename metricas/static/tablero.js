@@ -58,6 +58,22 @@
     }
   }
 
+  function pintarPantallas(filas) {
+    const cuerpo = document.getElementById("pantallas");
+    cuerpo.replaceChildren();
+    for (const p of filas) {
+      const tr = document.createElement("tr");
+      tr.className = "nivel-" + p.nivel;
+      celda(tr, p.nombre, "th");
+      celda(tr, p.conexion);
+      celda(tr, p.voz).className = "voz";
+      celda(tr, p.audio).className = "audio";
+      celda(tr, p.detalle);
+      cuerpo.appendChild(tr);
+    }
+    document.getElementById("sin-pantallas").hidden = filas.length > 0;
+  }
+
   function pintarLista(id, elementos, vacio) {
     const ul = document.getElementById(id);
     ul.replaceChildren();
@@ -136,6 +152,7 @@
     }
     pintarTramites(e.tramites);
     pintarVentanillas(e.ventanillas);
+    pintarPantallas(e.pantallas || []);
     pintarLista("alertas", e.alertas, "Sin alertas.");
     pintarMovimientos(e.movimientos || []);
     grafica("grafica-llegadas", e.graficas.llegadas, [

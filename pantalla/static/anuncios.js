@@ -11,11 +11,77 @@ window.TurnosAnuncios = (function () {
   };
 
   const pausa = (ms) => new Promise((r) => setTimeout(r, ms));
+  const IDIOMAS = ["es-MX", "es-419", "es-US", "es"];
+  const ESPERA_VOCES_MS = 15000; // speech-dispatcher tarda unos segundos en dar sus voces
+
+  // La voz con ese nombre si existe; si no, la primera de cada idioma en el orden dado
+  // ("es" = cualquier español). El orden y el nombre los decide el servidor.
+  function elegirVoz(voces, nombre, idiomas) {
+    const idioma = (v) => (v.lang || "").replace("_", "-").toLowerCase();
+    if (nombre) {
+      const exacta = voces.find((v) => v.name === nombre);
+      if (exacta) return exacta;
+    }
+    for (const buscado of (idiomas && idiomas.length ? idiomas : IDIOMAS)) {
+      const b = buscado.toLowerCase();
+      const v = voces.find((x) => idioma(x) === b) ||
+        (b.indexOf("-") < 0 ? voces.find((x) => idioma(x).startsWith(b + "-")) : null);
+      if (v) return v;
+    }
+    return null;
+  }
+
+  // Las voces llegan tarde (evento voiceschanged): se espera un poco antes de decir que no hay.
+  let espera = null; // se espera una sola vez: sin voces, los llamados no se atrasan
+  function voces() {
+    const s = window.speechSynthesis;
+    if (!s) return Promise.resolve([]);
+    if (s.getVoices().length) return Promise.resolve(s.getVoices());
+    espera = espera || new Promise((listo) => {
+      const fin = () => {
+        clearTimeout(reloj);
+        if (s.removeEventListener) s.removeEventListener("voiceschanged", cambio);
+        listo();
+      };
+      // Chromium puede avisar un cambio con la lista aún vacía: se sigue esperando.
+      const cambio = () => { if (s.getVoices().length) fin(); };
+      const reloj = setTimeout(fin, ESPERA_VOCES_MS);
+      if (s.addEventListener) s.addEventListener("voiceschanged", cambio);
+    });
+    return espera.then(() => s.getVoices());
+  }
+
+  // Vista previa (p. ej. en /admin): dice una frase con la voz, velocidad y volumen dados.
+  async function probar(frase, opciones) {
+    const voz = elegirVoz(await voces(), opciones.voz, opciones.idiomas);
+    if (!voz || !window.SpeechSynthesisUtterance) return { voz: null, error: "sin_voz" };
+    return new Promise((listo) => {
+      const u = new window.SpeechSynthesisUtterance(frase);
+      u.voice = voz;
+      u.lang = voz.lang;
+      u.volume = opciones.volumen;
+      u.rate = opciones.velocidad;
+      u.onend = () => listo({ voz: voz.name, lang: voz.lang, error: null });
+      u.onerror = (e) => listo({ voz: voz.name, lang: voz.lang, error: e.error || "error" });
+      window.speechSynthesis.cancel();
+      window.speechSynthesis.speak(u);
+    });
+  }
 
   function crear(cfg, ganchos) {
     const cola = [];
     let anunciando = false;
     let contexto = null;
+    // Lo que la pantalla sabe de su sonido; se informa al servidor (tablero) y se muestra.
+    const estado = { voz: null, audio: null, voz_nombre: null, idioma: null, error: null };
+
+    function informar(cambios) {
+      let cambio = false;
+      for (const [k, v] of Object.entries(cambios)) {
+        if (estado[k] !== v) { estado[k] = v; cambio = true; }
+      }
+      if (cambio && ganchos.estado) ganchos.estado(Object.assign({}, estado));
+    }
 
     function texto(l) {
       const m = /^([A-Za-zÑñ]*)[-\s]?0*(\d+)$/.exec(l.folio || "");
@@ -57,13 +123,20 @@ window.TurnosAnuncios = (function () {
 
     function audio() {
       const Ctx = window.AudioContext || window.webkitAudioContext;
-      if (!Ctx) return null;
-      if (!contexto) contexto = new Ctx();
+      if (!Ctx) { informar({ audio: false }); return null; }
+      if (!contexto) {
+        contexto = new Ctx();
+        contexto.addEventListener("statechange", () => {
+          informar({ audio: contexto.state === "running" });
+          ganchos.avisoSonido(contexto.state !== "running");
+        });
+      }
       if (contexto.state === "suspended") {
         // Chromium sin --autoplay-policy=no-user-gesture-required: hace falta un toque.
         contexto.resume().catch(() => {});
         ganchos.avisoSonido(true);
       }
+      informar({ audio: contexto.state === "running" });
       return contexto;
     }
 
@@ -88,18 +161,17 @@ window.TurnosAnuncios = (function () {
       return pausa(1500);
     }
 
-    function elegirVoz() {
-      const voces = window.speechSynthesis ? window.speechSynthesis.getVoices() : [];
-      const idioma = (v) => (v.lang || "").replace("_", "-").toLowerCase();
-      return voces.find((v) => idioma(v) === "es-mx") ||
-        voces.find((v) => idioma(v).startsWith("es")) || null;
+    async function buscarVoz() {
+      const voz = elegirVoz(await voces(), cfg.voz, cfg.idiomas);
+      informar({ voz: !!voz, voz_nombre: voz ? voz.name : null, idioma: voz ? voz.lang : null });
+      return voz;
     }
 
-    // Sin voz en español: solo campana y destello (ya hechos).
-    function hablar(frase) {
-      const voz = elegirVoz();
-      if (!voz || cfg.volumen === 0 || !window.SpeechSynthesisUtterance) return Promise.resolve();
-      return new Promise((listo) => {
+    // Sin voz en español: solo campana y destello (ya hechos), y el estado lo dice.
+    async function hablar(frase) {
+      const voz = await buscarVoz();
+      if (!voz || cfg.volumen === 0 || !window.SpeechSynthesisUtterance) return;
+      await new Promise((listo) => {
         let hecho = false;
         const fin = () => { if (!hecho) { hecho = true; clearTimeout(reloj); listo(); } };
         // Algunos motores nunca disparan onend: el tope evita que la cola se atore.
@@ -109,8 +181,16 @@ window.TurnosAnuncios = (function () {
         u.lang = voz.lang;
         u.volume = cfg.volumen;
         u.rate = cfg.velocidad;
+        u.onstart = () => informar({ voz: true, error: null });
         u.onend = fin;
-        u.onerror = fin;
+        u.onerror = (e) => {
+          // not-allowed: autoplay bloqueado; synthesis-failed: speech-dispatcher no respondió.
+          if (e && e.error === "not-allowed") informar({ audio: false, error: e.error });
+          else if (e && e.error && e.error !== "interrupted" && e.error !== "canceled") {
+            informar({ voz: false, error: e.error });
+          }
+          fin();
+        };
         window.speechSynthesis.speak(u);
       });
     }
@@ -120,9 +200,17 @@ window.TurnosAnuncios = (function () {
       if (c) c.resume().then(() => ganchos.avisoSonido(c.state !== "running"));
     }
 
-    if (window.speechSynthesis) window.speechSynthesis.getVoices(); // Chromium las carga tarde
-    return { encolar: encolar, texto: texto, activarSonido: activarSonido };
+    // Al arrancar: ¿hay voz en español y audio permitido? (no esperar al primer llamado)
+    audio();
+    buscarVoz();
+    if (window.speechSynthesis && window.speechSynthesis.addEventListener) {
+      window.speechSynthesis.addEventListener("voiceschanged", buscarVoz);
+    }
+    return {
+      encolar: encolar, texto: texto, activarSonido: activarSonido,
+      estado: () => Object.assign({}, estado),
+    };
   }
 
-  return { crear: crear };
+  return { crear: crear, elegirVoz: elegirVoz, probar: probar, IDIOMAS: IDIOMAS };
 })();

@@ -18,6 +18,8 @@
     zona: datos.zona || undefined,
     maximo: Math.max(1, parseInt(datos.maximo, 10) || 8),
     silencioMs: Math.max(5, parseInt(datos.silencio, 10) || 45) * 1000,
+    voz: datos.vozNombre || "",
+    idiomas: (datos.idiomas || "").split(",").filter(Boolean),
   };
 
   const ACTIVOS = new Set(["llamado", "en_atencion"]);
@@ -36,6 +38,7 @@
     if (typeof msg.seq !== "number") return;
     if (msg.tipo === "latido") {
       if (estado.seq === null || msg.seq > estado.seq) fijarSeq(msg.seq);
+      enviarEstado(); // el latido de vuelta dice al tablero si esta pantalla suena
       return;
     }
     if (estado.seq !== null && msg.seq <= estado.seq) return; // ya visto
@@ -212,7 +215,27 @@
     if (fila) destellar(fila);
   }
 
+  // Voz y audio: se muestran aquí (aviso pequeño) y se informan al servidor para el tablero.
+  let sonido = {};
+  let socket = null; // la conexión (abajo); declarada antes porque crear() ya informa
+  function mostrarSonido(s) {
+    sonido = s;
+    if (s.voz !== null) document.body.dataset.voz = s.voz ? "si" : "no";
+    if (s.audio !== null) document.body.dataset.audio = s.audio ? "si" : "no";
+    $("sin-voz").hidden = s.voz !== false;
+    enviarEstado();
+  }
+
+  function enviarEstado() {
+    if (!socket || socket.readyState !== WebSocket.OPEN || sonido.voz === undefined) return;
+    socket.send(JSON.stringify({
+      tipo: "estado_pantalla", voz: sonido.voz, audio: sonido.audio,
+      voz_nombre: sonido.voz_nombre, idioma: sonido.idioma, error: sonido.error,
+    }));
+  }
+
   const anunciador = window.TurnosAnuncios.crear(cfg, {
+    estado: mostrarSonido,
     // Si ya lo atendieron (o lo cerraron) mientras esperaba su turno de voz, se omite.
     sigueActivo: (folio) => estado.llamados.some((x) => x.folio === folio),
     destellar: destellarFolio,
@@ -224,7 +247,6 @@
 
   // ---------------------------------------------------------------- conexión
 
-  let socket = null;
   let espera = 1000;
   let vigilante = null;
   let avisoCaida = null;
@@ -245,6 +267,7 @@
       clearTimeout(avisoCaida);
       $("sin-conexion").hidden = true;
       document.body.dataset.conectado = "si";
+      enviarEstado();
     };
     socket.onmessage = (m) => {
       vigilar();

@@ -171,3 +171,24 @@ def test_cli_validar() -> None:
         check=True,
     )
     assert salida.stdout.startswith("Perfiles válidos: 4 impresoras")
+
+
+# Sin --enable-speech-dispatcher, Chromium en Linux no ve ninguna voz (getVoices() vacío) y la
+# pantalla nunca habla; sin la política de autoplay, la campana y la voz esperan un toque.
+VOZ = ("--enable-speech-dispatcher", "--autoplay-policy=no-user-gesture-required")
+
+
+def test_pantallas_y_kioscos_pueden_hablar() -> None:
+    perfiles = cargar_todos()
+    for perfil in (*perfiles.pantallas.values(), *perfiles.kioscos.values()):
+        for flag in VOZ:
+            assert flag in perfil.chromium_flags, (perfil.nombre, flag)
+            assert flag in perfil.argumentos_chromium("http://s/x")
+
+
+@pytest.mark.parametrize("flag", VOZ)
+def test_perfil_de_navegador_sin_voz_no_valida(tmp_path: Path, flag: str) -> None:
+    original = (DIRECTORIO / "pantallas" / "tv_horizontal.yaml").read_text(encoding="utf-8")
+    ruta = _escribir(tmp_path, original.replace(f"  - {flag}\n", ""))
+    with pytest.raises(PerfilInvalido, match=f"campo 'chromium_flags' debe incluir {flag}"):
+        cargar_perfil_navegador_de(ruta, "pantalla")

@@ -15,7 +15,7 @@ from turnos.dominio.horario import DIAS, NOMBRES_DIAS
 from turnos.enteros import entero
 from turnos.errores import Prohibido, TurnosError
 from turnos.permisos import Actor, Permiso, Rol
-from turnos.servicios import catalogo, consultas, cuentas
+from turnos.servicios import catalogo, consultas, cuentas, voz
 from turnos.servicios.destinos_impresora import PoliticaImpresoras
 from turnos.web import conexiones
 from turnos.web.auth import verificar_csrf
@@ -69,6 +69,10 @@ def _cargar(alm: Any, slug: str, seccion: str, quien: Actor) -> dict[str, Any]:
             datos["usuarios"] = cuentas.listar_usuarios(conn, c.id)
         if seccion == "dispositivos":
             datos["dispositivos"] = cuentas.listar_dispositivos(conn, c.id)
+        if seccion == "centro":
+            datos["voz"] = voz.leer_config(conn, c.id)
+            datos["voces_pantallas"] = voz.voces_informadas(conn, c.id)
+            datos["idiomas_voz"] = ",".join(voz.IDIOMAS)
     return datos
 
 
@@ -128,7 +132,20 @@ def _lineas(valor: Any) -> list[str]:
     return [x.strip() for x in str(valor or "").splitlines() if x.strip()]
 
 
+def _guardar_voz(request: Request, alm: Any, slug: str, form: FormData) -> None:
+    config = voz.validar_config(
+        form.get("voz_nombre"), form.get("voz_velocidad"), form.get("voz_volumen")
+    )
+    with alm.lectura() as conn:
+        centro_id = consultas.centro(conn, slug).id
+    voz.guardar_config(alm, centro_id, config)
+    avisar(request, "ok", "Voz de las pantallas guardada (se aplica al recargar cada pantalla).")
+
+
 def _guardar_centro(request: Request, alm: Any, slug: str, form: FormData, quien: Actor) -> None:
+    if form.get("formulario") == "voz":  # formulario aparte en la misma sección
+        _guardar_voz(request, alm, slug, form)
+        return
     horario = {}
     for dia in DIAS:
         a, c = str(form.get(f"{dia}_abre", "")).strip(), str(form.get(f"{dia}_cierra", "")).strip()
