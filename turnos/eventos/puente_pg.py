@@ -52,8 +52,10 @@ class PuentePostgres:
         self._tarea: asyncio.Task[None] | None = None
         self.pid_backend: int | None = None
 
-    async def iniciar(self, esperar_s: float = 5.0) -> None:
-        """Arranca la escucha y espera (a lo sumo ``esperar_s``) el primer ``LISTEN``."""
+    async def iniciar(self, esperar_s: float = 20.0) -> None:
+        """Arranca la escucha y espera (a lo sumo ``esperar_s``) el primer ``LISTEN``: servir antes
+        de escuchar dejaría a las pantallas sin los eventos de esos segundos (con la máquina
+        cargada, conectar tardó más de 5 s)."""
         self._tarea = asyncio.create_task(self._correr(), name="pg_puente")
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(esperar_s):
