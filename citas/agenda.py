@@ -117,3 +117,9 @@ def buscar(agenda: Agenda, centro: Centro, ahora: datetime, inicio: datetime) ->
         if h.inicio == inicio:
             return h
     return None
+
+
+def lugares_por_omision(ventanillas: int, fraccion: float = 0.5) -> int:
+    """Lugares por horario si no se indican: ventanillas que atienden el trámite × la parte que
+    se reserva para citas (al menos uno)."""
+    return max(1, int(ventanillas * fraccion))

@@ -201,6 +201,7 @@ class Ajuste(SQLModel, table=True):
 
 
 # Tablas de las extensiones: deben estar en la metadata para Alembic y la prueba de migraciones.
+import citas.tablas  # noqa: E402, F401
 import kiosco.tablas  # noqa: E402, F401
 import metricas.tablas  # noqa: E402, F401
 
