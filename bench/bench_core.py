@@ -22,9 +22,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from apoyo.sembrado import TODO_EL_DIA, esquema_pg  # noqa: E402
+from apoyo.servidor import servidor  # noqa: E402
 from bench.cliente_http import Conexion, percentil  # noqa: E402
-from tests.conftest import TODO_EL_DIA, esquema_pg  # noqa: E402
-from tests.servidor import servidor  # noqa: E402
 from turnos import tiempo  # noqa: E402
 from turnos.db.almacen import Almacen  # noqa: E402
 from turnos.db.migrar import migrar  # noqa: E402

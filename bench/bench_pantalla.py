@@ -42,8 +42,8 @@ def crear_app() -> Any:
     from starlette.websockets import WebSocket
 
     from pantalla.banco import AlmacenMemoria
-    from pantalla.hub import Hub
     from pantalla.ws import parametros, servir
+    from turnos.eventos.hub import Hub
 
     hub, almacen = Hub(), AlmacenMemoria(limite_replay=5000)
 

@@ -22,9 +22,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from apoyo.sembrado import sembrar_centro  # noqa: E402
+from apoyo.servidor import servidor  # noqa: E402
 from bench.bench_pantalla import _Pantalla, cpu, percentil  # noqa: E402
-from tests.conftest import sembrar_centro  # noqa: E402
-from tests.servidor import servidor  # noqa: E402
 from turnos import tiempo  # noqa: E402
 from turnos.db.almacen import Almacen  # noqa: E402
 from turnos.db.migrar import migrar  # noqa: E402

@@ -29,6 +29,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from kiosco import trabajos
+from turnos.kit import actor
 from turnos.permisos import TipoDispositivo
 from turnos.tiempo import a_ms
 
@@ -166,8 +167,6 @@ async def _escuchar(app: Any, sesion: SesionAgente) -> None:
 
 
 async def ws_agente(websocket: WebSocket) -> None:
-    from turnos.web.auth import actor
-
     quien = await actor(websocket, permitir_query=True)
     if quien is None or quien.tipo != "dispositivo" or quien.rol != TipoDispositivo.KIOSCO:
         await websocket.close(code=4401)  # antes de aceptar: el cliente ve 403

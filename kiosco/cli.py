@@ -78,9 +78,9 @@ def asignar(
 
 
 def cmd_asignar(args: argparse.Namespace) -> int:
-    from turnos.cli import _almacen
+    from turnos.kit import abrir_almacen
 
-    _, alm = _almacen(args)
+    _, alm = abrir_almacen(args)
     r = asignar(alm, args.dispositivo, args.url, args.perfil, args.centro)
     destino = r["url"] or "(sin impresora: el ticket solo se muestra en pantalla)"
     print(f"{r['centro']}/{r['dispositivo']}: impresora {destino}, perfil {r['perfil']}.")

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from turnos.web.openapi import objeto as _objeto
-from turnos.web.openapi import operacion
-from turnos.web.openapi import respuesta_json as _json
+from turnos.kit import objeto as _objeto
+from turnos.kit import operacion
+from turnos.kit import respuesta_json as _json
 
 _ERROR = {"$ref": "#/components/responses/Error"}
 _S = {"type": "string"}

@@ -25,10 +25,18 @@ from kiosco.paginas import REGRESO_IMPRESO_S, REGRESO_SIN_TICKET_S, datos_kiosco
 from kiosco.servicio import ESPERA_IMPRESION_S, servicio
 from kiosco.vista import MENSAJES_IMPRESION, vista_ticket
 from turnos.errores import Conflicto, EntradaInvalida, NoAutenticado, Prohibido, TurnosError
+from turnos.kit import (
+    actor,
+    actor_con_csrf,
+    avisar,
+    campo_texto,
+    csrf_token,
+    cuerpo,
+    por_sesion,
+    verificar_csrf,
+)
 from turnos.permisos import Actor, Permiso, TipoDispositivo, exigir
 from turnos.servicios import consultas, cuentas, emision
-from turnos.web.api import campo_texto, cuerpo
-from turnos.web.auth import actor, csrf_token, por_sesion, verificar_csrf
 
 log = logging.getLogger(__name__)
 
@@ -58,10 +66,8 @@ async def _por_token(conn: HTTPConnection, token: str) -> Actor | None:
 
 async def actor_kiosco(request: Request) -> Actor | None:
     """Bearer o sesión (con CSRF en escrituras) o la cookie del kiosco (con su cabecera)."""
-    quien = await actor(request)
+    quien = await actor_con_csrf(request)
     if quien is not None:
-        if por_sesion(request) and request.method not in ("GET", "HEAD"):
-            verificar_csrf(request, request.headers.get("x-csrf-token"))
         return quien
     token = request.cookies.get(COOKIE)
     if not token:
@@ -275,8 +281,6 @@ async def api_reimprimir(request: Request) -> Response:
 
 async def form_reimprimir(request: Request) -> Response:
     """Formulario de /ventanilla o /admin (plantilla kiosco_reimprimir.html): PRG con aviso."""
-    from turnos.web.personal import avisar
-
     form = await request.form()
     verificar_csrf(request, str(form.get("csrf", "")))
     siguiente = str(form.get("siguiente", "/ventanilla"))

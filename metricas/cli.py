@@ -25,9 +25,9 @@ def _fecha(texto: str) -> date:
 
 
 def cmd_reporte(args: argparse.Namespace) -> int:
-    from turnos.cli import _almacen
+    from turnos.kit import abrir_almacen
 
-    _, alm = _almacen(args)
+    _, alm = abrir_almacen(args)
     error = reportes.periodo_valido(args.desde, args.hasta)
     if error:
         raise EntradaInvalida(error)
@@ -60,7 +60,7 @@ def cmd_reporte(args: argparse.Namespace) -> int:
 
 
 def _entorno() -> Any:
-    from turnos.web.app import plantillas
+    from turnos.kit import plantillas
 
     return plantillas().env
 
@@ -124,9 +124,9 @@ def cmd_simular(args: argparse.Namespace) -> int:
 
 
 def cmd_registro_depurar(args: argparse.Namespace) -> int:
-    from turnos.cli import _almacen
+    from turnos.kit import abrir_almacen
 
-    settings, alm = _almacen(args)
+    settings, alm = abrir_almacen(args)
     dias = args.dias or registro.retencion(settings)
     n = registro.depurar(alm, args.centro, tiempo.ahora(), dias)
     print(

@@ -21,7 +21,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from metricas.tablero import movimiento
-from pantalla.hub import Hub, Suscripcion
+from turnos.eventos.hub import Hub
+from turnos.eventos.websocket import leer_hasta_cerrar
 
 log = logging.getLogger(__name__)
 
@@ -38,14 +39,7 @@ def linea_bitacora(
     return movimiento(evento, zona, tramites)
 
 
-async def _esperar_cierre(websocket: WebSocket, sus: Suscripcion) -> None:
-    try:
-        while (await websocket.receive())["type"] != "websocket.disconnect":
-            pass
-    except (WebSocketDisconnect, RuntimeError, OSError):
-        pass
-    finally:
-        sus.cerrar()
+_esperar_cierre = leer_hasta_cerrar  # del núcleo: igual para todo websocket de eventos
 
 
 async def servir_tablero(

@@ -21,11 +21,10 @@ from metricas import consultas, prometheus, registro, reportes, tablero
 from metricas.tablero_ws import servir_tablero
 from turnos.dominio.numeracion import dia_local
 from turnos.errores import EntradaInvalida, NoAutenticado, TurnosError
+from turnos.kit import actor, render
 from turnos.permisos import Actor, Permiso, exigir
 from turnos.servicios import consultas as nucleo
 from turnos.tiempo import a_ms
-from turnos.web.auth import actor
-from turnos.web.personal import render
 
 TIPO_PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8"
 

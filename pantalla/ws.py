@@ -18,7 +18,8 @@ from typing import Any
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from pantalla.filtros import filtrar_snapshot, filtro_tramites, leer_tramites
-from pantalla.hub import Hub, Suscripcion
+from turnos.eventos.hub import Hub, Suscripcion
+from turnos.eventos.websocket import leer_hasta_cerrar
 
 log = logging.getLogger(__name__)
 
@@ -162,18 +163,7 @@ class _Sesion:
         return True
 
 
-async def _leer_hasta_cierre(websocket: WebSocket, sus: Suscripcion) -> None:
-    """Los mensajes del cliente se ignoran; solo interesa enterarse de la desconexión.
-
-    Cerrar la suscripción despierta al bucle de envío, que así termina.
-    """
-    try:
-        while (await websocket.receive())["type"] != "websocket.disconnect":
-            pass
-    except (WebSocketDisconnect, RuntimeError, OSError):
-        pass
-    finally:
-        sus.cerrar()
+_leer_hasta_cierre = leer_hasta_cerrar  # del núcleo: igual para todo websocket de eventos
 
 
 async def servir(

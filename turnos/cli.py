@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import importlib
-import importlib.util
 import io
 import sys
 from pathlib import Path
@@ -14,6 +12,7 @@ from typing import Any
 import yaml
 
 from turnos import tiempo
+from turnos.capacidades import descubrir
 from turnos.db.almacen import Almacen
 from turnos.db.migrar import migrar
 from turnos.db.motor import crear_motor, es_sqlite
@@ -313,9 +312,9 @@ def parser() -> argparse.ArgumentParser:
         "cierre", cmd_cierre, "Cierre del día: expira turnos pendientes y cierra ventanillas."
     )
     ci.add_argument("--centro", required=True)
-    for paquete in ("kiosco", "metricas"):  # comandos de las extensiones
-        if importlib.util.find_spec(paquete) and importlib.util.find_spec(f"{paquete}.cli"):
-            importlib.import_module(f"{paquete}.cli").registrar(sub, comando)
+    for cap in descubrir():  # comandos de las capacidades (turnos/capacidades.py)
+        if cap.cli is not None:
+            cap.cli(sub, comando)
     return p
 
 

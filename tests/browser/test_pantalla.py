@@ -20,11 +20,11 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 
 from pantalla.banco import AlmacenMemoria, ServidorHilo
-from pantalla.hub import Hub
 from pantalla.web import OpcionesPantalla, montar_estaticos, respuesta_pantalla
 from pantalla.ws import parametros, servir
 from tests.browser.conftest import ARGS
 from tests.conftest import omitir
+from turnos.eventos.hub import Hub
 
 pytestmark = pytest.mark.browser
 

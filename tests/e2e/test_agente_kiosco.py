@@ -22,8 +22,8 @@ from websockets.exceptions import InvalidStatus
 from websockets.sync.client import connect
 
 from kiosco.cli import asignar
-from kiosco.escpos_decodificar import decodificar, textos
 from tests.e2e.test_impresion_servidor import CENTRO, emitir, eventos
+from tests.escpos_decodificar import decodificar, textos
 from tests.servidor import servidor
 from turnos.servicios.auditoria import auditar
 

@@ -16,6 +16,8 @@ NECESARIOS = [
     "turnos/db/migraciones/env.py",
     "turnos/db/migraciones/script.py.mako",
     "turnos/db/migraciones/versions/0001_esquema_inicial.py",
+    "kiosco/migraciones/0002_impresion.py",
+    "metricas/migraciones/0003_kpi_dia.py",
     "pantalla/plantillas/pantalla.html",
     "pantalla/static/pantalla.js",
     "firmware_config/impresoras/generico_80mm.yaml",
@@ -46,6 +48,11 @@ def test_la_rueda_incluye_plantillas_estaticos_migraciones_y_perfiles(tmp_path):
     nombres = set(zipfile.ZipFile(rueda).namelist())
     faltan = [n for n in NECESARIOS if n not in nombres]
     assert not faltan, faltan
+    # La costura: las capacidades se descubren por los entry points de la rueda.
+    puntos = next(n for n in nombres if n.endswith(".dist-info/entry_points.txt"))
+    texto = zipfile.ZipFile(rueda).read(puntos).decode()
+    for cap in ("kiosco", "metricas", "pantalla"):
+        assert f"{cap} = {cap}.capacidad:CAPACIDAD" in texto, texto
     for paquete in ("kiosco", "metricas"):
         if (RAIZ / paquete / "__init__.py").exists():
             estaticos = [

@@ -21,8 +21,8 @@ from sqlalchemy import text
 from websockets.sync.client import connect
 
 from kiosco.cli import asignar
-from kiosco.escpos_decodificar import decodificar, textos
 from kiosco.impresoras.simulador import SIN_PAPEL, ImpresoraSimulada
+from tests.escpos_decodificar import decodificar, textos
 from tests.servidor import puerto_libre, servidor
 from turnos.servicios.auditoria import auditar
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from kiosco.cli import asignar
-from kiosco.escpos_decodificar import decodificar, textos
 from tests.e2e.conftest import bearer
 from tests.e2e.test_paginas_personal import csrf, entrar
+from tests.escpos_decodificar import decodificar, textos
 
 
 def test_cookie_del_kiosco_y_su_cabecera(cliente, centro):

@@ -42,9 +42,9 @@ def crear_app(dsn: str, tabla: str, canal: str) -> Any:
     from starlette.routing import Route, WebSocketRoute
     from starlette.websockets import WebSocket
 
-    from pantalla.hub import Hub
-    from pantalla.pg_puente import PuentePostgres, notificar_sql
     from pantalla.ws import parametros, servir
+    from turnos.eventos.hub import Hub
+    from turnos.eventos.puente_pg import PuentePostgres, notificar_sql
 
     eventos, contador = sql.Identifier(tabla), sql.Identifier(tabla + "_n")
     hub = Hub()

@@ -24,8 +24,8 @@ from starlette.websockets import WebSocket
 from websockets.asyncio.client import ClientConnection, connect
 
 from pantalla.banco import AlmacenMemoria, ServidorHilo
-from pantalla.hub import Hub
 from pantalla.ws import parametros, servir
+from turnos.eventos.hub import Hub
 
 TOKEN = "tok-pantalla-prueba"
 

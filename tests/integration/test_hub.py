@@ -9,7 +9,7 @@ import time
 from typing import Any
 
 from pantalla.filtros import filtrar_snapshot, filtro_tramites, leer_tramites
-from pantalla.hub import Hub, Suscripcion
+from turnos.eventos.hub import Hub, Suscripcion
 
 
 def ev(seq: int, tramite: str = "LIC", **extra: Any) -> dict[str, Any]:

@@ -17,9 +17,9 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from pantalla.hub import Hub, Suscripcion
-from pantalla.pg_puente import MAXIMO_CARGA, PuentePostgres, carga, notificar_sql
 from tests.conftest import pg_dsn
+from turnos.eventos.hub import Hub, Suscripcion
+from turnos.eventos.puente_pg import MAXIMO_CARGA, PuentePostgres, carga, notificar_sql
 
 pytestmark = pytest.mark.postgres
 

@@ -11,8 +11,8 @@ import pytest
 import qrcode
 
 from firmware_config import cargar_perfil_impresora, cargar_todos
-from kiosco.escpos_decodificar import Comando, decodificar, textos
 from kiosco.ticket import DatosTicket, renderizar_texto, renderizar_ticket
+from tests.escpos_decodificar import Comando, decodificar, textos
 
 PERFILES = sorted(cargar_todos().impresoras.values(), key=lambda p: p.nombre)
 MX = ZoneInfo("America/Mexico_City")

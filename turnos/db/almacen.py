@@ -16,8 +16,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, text
 
-from pantalla.pg_puente import notificar_sql
 from turnos.dominio.cadena import calcular_hash
+from turnos.eventos.notificar import notificar_sql
 
 _AVANZAR = text("UPDATE cadena SET seq = seq + 1 WHERE centro_id = :c RETURNING seq, hash")
 _INICIAR = text("INSERT INTO cadena (centro_id, seq, hash) VALUES (:c, 1, :h)")

@@ -200,9 +200,6 @@ class Ajuste(SQLModel, table=True):
     valor: str = Field(sa_column=Column(Text, nullable=False))
 
 
-# Tablas de las extensiones: deben estar en la metadata para Alembic y la prueba de migraciones.
-import citas.tablas  # noqa: E402, F401
-import kiosco.tablas  # noqa: E402, F401
-import metricas.tablas  # noqa: E402, F401
-
+# La metadata común: las tablas de cada capacidad entran al importar su módulo `tablas`
+# (`turnos.capacidades.cargar_tablas()`, que usan Alembic y la prueba de migraciones).
 metadata = SQLModel.metadata

@@ -16,7 +16,7 @@ from turnos.dominio.horario import texto_horario
 from turnos.errores import EntradaInvalida, NoEncontrado
 from turnos.permisos import Actor, Permiso, exigir
 from turnos.servicios import atencion, auditoria, catalogo, cierre, consultas, emision, ventanillas
-from turnos.web.auth import actor, por_sesion, verificar_csrf
+from turnos.web.auth import actor_con_csrf
 from turnos.web.openapi import ACCIONES_VENTANILLA, documento
 
 
@@ -48,11 +48,7 @@ def campo_texto(
     return valor
 
 
-async def actor_api(request: Request) -> Actor | None:
-    quien = await actor(request)
-    if quien is not None and por_sesion(request) and request.method not in ("GET", "HEAD"):
-        verificar_csrf(request, request.headers.get("x-csrf-token"))
-    return quien
+actor_api = actor_con_csrf
 
 
 def _ahora(request: Request) -> Any:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import logging
 import secrets
 from collections.abc import AsyncIterator, Callable
@@ -22,11 +20,14 @@ from starlette.templating import Jinja2Templates
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from turnos import tiempo
+from turnos.capacidades import Capacidad, descubrir
 from turnos.db.almacen import Almacen
 from turnos.db.motor import crear_motor
+from turnos.eventos.hub import Hub
 from turnos.settings import Settings
 from turnos.web import admin, api, personal, tiempo_real
 from turnos.web.auth import CacheActores
+from turnos.web.contexto import Nucleo
 from turnos.web.errores import MANEJADORES
 
 RAIZ = Path(__file__).resolve().parent.parent
@@ -73,29 +74,28 @@ class CabecerasSeguras:
         await self.app(scope, receive, enviar)
 
 
-def plantillas() -> Jinja2Templates:
+def plantillas(capacidades: tuple[Capacidad, ...] | None = None) -> Jinja2Templates:
+    """Las del núcleo primero; luego las de cada capacidad (en su orden de registro)."""
     carpetas = [RAIZ / "plantillas"]
-    for paquete in ("kiosco", "pantalla", "metricas"):
-        carpeta = RAIZ.parent / paquete / "plantillas"
-        if carpeta.is_dir():
-            carpetas.append(carpeta)
+    for cap in descubrir() if capacidades is None else capacidades:
+        if cap.plantillas is not None:
+            carpetas.append(cap.plantillas)
     entorno = jinja2.Environment(loader=jinja2.FileSystemLoader(carpetas), autoescape=True)
     return Jinja2Templates(env=entorno)
 
 
-PAQUETES = ("kiosco", "metricas")
-
-
-def _extensiones() -> list[Any]:
-    """Módulos `web` y `servicio` de kiosco/ y metricas/: aportan RUTAS e iniciar/detener."""
-    modulos = []
-    for paquete in PAQUETES:
-        if importlib.util.find_spec(paquete) is None:
-            continue
-        for nombre in (f"{paquete}.web", f"{paquete}.servicio"):
-            if importlib.util.find_spec(nombre) is not None:
-                modulos.append(importlib.import_module(nombre))
-    return modulos
+def _estaticos(capacidades: tuple[Capacidad, ...]) -> list[Mount]:
+    """/static/{capacidad} antes que /static (Starlette toma el primer montaje que coincide)."""
+    montajes = [
+        Mount(
+            f"/static/{cap.nombre}",
+            StaticFiles(directory=cap.estaticos),
+            name=f"static_{cap.nombre}",
+        )
+        for cap in capacidades
+        if cap.estaticos is not None
+    ]
+    return [*montajes, Mount("/static", StaticFiles(directory=RAIZ / "static"), name="static")]
 
 
 def crear_app(
@@ -106,40 +106,41 @@ def crear_app(
     alm = Almacen(motor)
     secreto = settings.secreto or obtener_secreto(motor)
 
-    extensiones = _extensiones()
+    capacidades = descubrir()
+    ctx = Nucleo(
+        settings=settings,
+        alm=alm,
+        reloj=reloj,
+        plantillas=plantillas(capacidades),
+        hub=Hub(),
+        actores=CacheActores(),
+        capacidades=capacidades,
+    )
 
     @asynccontextmanager
     async def ciclo(app: Starlette) -> AsyncIterator[None]:
         await tiempo_real.iniciar(app)
-        for ext in extensiones:
-            if hasattr(ext, "iniciar"):
-                await ext.iniciar(app)
+        iniciadas: list[Capacidad] = []
         try:
+            for cap in capacidades:
+                if cap.iniciar is not None:
+                    await cap.iniciar(app)
+                iniciadas.append(cap)
             yield
         finally:
-            for ext in reversed(extensiones):
-                if hasattr(ext, "detener"):
-                    await ext.detener(app)
+            for cap in reversed(iniciadas):
+                if cap.detener is not None:
+                    await cap.detener(app)
             await tiempo_real.detener(app)
             motor.dispose()
 
-    estaticos = [Mount("/static", StaticFiles(directory=RAIZ / "static"), name="static")]
-    for paquete in PAQUETES:  # pantalla/ monta los suyos en tiempo_real.RUTAS
-        carpeta = RAIZ.parent / paquete / "static"
-        if carpeta.is_dir():
-            estaticos.append(
-                Mount(
-                    f"/static/{paquete}", StaticFiles(directory=carpeta), name=f"static_{paquete}"
-                )
-            )
     app = Starlette(
         routes=[
             *api.RUTAS,
             *personal.RUTAS,
             *admin.RUTAS,
-            *tiempo_real.RUTAS,
-            *[r for ext in extensiones for r in getattr(ext, "RUTAS", [])],
-            *estaticos[::-1],
+            *[r for cap in capacidades if cap.rutas is not None for r in cap.rutas()],
+            *_estaticos(capacidades),
         ],
         middleware=[
             Middleware(CabecerasSeguras),
@@ -155,11 +156,10 @@ def crear_app(
         exception_handlers=MANEJADORES,  # type: ignore[arg-type]
         lifespan=ciclo,
     )
-    app.state.settings = settings
-    app.state.alm = alm
-    app.state.reloj = reloj
-    app.state.actores = CacheActores()
-    app.state.plantillas = plantillas()
+    app.state.nucleo = ctx
+    # Alias del contexto para el código que aún lee `app.state.*` (mismos objetos).
+    app.state.settings, app.state.alm, app.state.reloj = settings, alm, reloj
+    app.state.actores, app.state.plantillas, app.state.hub = ctx.actores, ctx.plantillas, ctx.hub
     return app
 
 

@@ -81,6 +81,16 @@ def por_sesion(conn: HTTPConnection) -> bool:
     return _token_de(conn) is None and "session" in conn.scope and "uid" in conn.session
 
 
+async def actor_con_csrf(conn: HTTPConnection) -> Actor | None:
+    """La regla CSRF de las llamadas JSON, en un solo lugar: con sesión (cookie), una escritura
+    exige la cabecera X-CSRF-Token; un token Bearer no la necesita (el navegador no lo manda solo).
+    """
+    quien = await actor(conn)
+    if quien is not None and por_sesion(conn) and conn.scope.get("method") not in ("GET", "HEAD"):
+        verificar_csrf(conn, conn.headers.get("x-csrf-token"))
+    return quien
+
+
 def csrf_token(conn: HTTPConnection) -> str:
     token = conn.session.get("csrf")
     if not token:

@@ -294,8 +294,16 @@ RUTAS: dict[str, dict[str, Any]] = {
 
 
 def documento() -> dict[str, Any]:
-    from kiosco import openapi as kiosco
+    """El documento del núcleo más el fragmento de cada capacidad (`Capacidad.openapi`)."""
+    from turnos.capacidades import FragmentoOpenAPI, descubrir
 
+    extra = [cap.openapi() for cap in descubrir() if cap.openapi is not None]
+    junto = FragmentoOpenAPI(
+        rutas={k: v for f in extra for k, v in f.rutas.items()},
+        esquemas={k: v for f in extra for k, v in f.esquemas.items()},
+        parametros={k: v for f in extra for k, v in f.parametros.items()},
+        seguridad={k: v for f in extra for k, v in f.seguridad.items()},
+    )
     return {
         "openapi": "3.1.0",
         "info": {
@@ -304,10 +312,10 @@ def documento() -> dict[str, Any]:
             "description": 'API de turnos. Errores: JSON {"error", "mensaje"} con estado 4xx.',
         },
         "servers": [{"url": "/"}],
-        "paths": {**RUTAS, **kiosco.RUTAS},
+        "paths": {**RUTAS, **junto.rutas},
         "components": {
-            "schemas": {**ESQUEMAS, **kiosco.ESQUEMAS},
-            "parameters": {**PARAMETROS, **kiosco.PARAMETROS},
+            "schemas": {**ESQUEMAS, **junto.esquemas},
+            "parameters": {**PARAMETROS, **junto.parametros},
             "responses": {
                 "Error": {
                     "description": "Error",
@@ -317,7 +325,7 @@ def documento() -> dict[str, Any]:
                 }
             },
             "securitySchemes": {
-                **kiosco.ESQUEMAS_SEGURIDAD,
+                **junto.seguridad,
                 "bearer": {
                     "type": "http",
                     "scheme": "bearer",

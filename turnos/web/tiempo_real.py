@@ -1,6 +1,7 @@
-"""Tiempo real: snapshot y replay desde la BD para el hub de `pantalla/`, el websocket
-/ws/pantalla/{centro}, la página /pantalla/{centro} y el arranque del hub (y del puente
-LISTEN/NOTIFY con PostgreSQL)."""
+"""Tiempo real del núcleo: snapshot y replay de eventos públicos leídos de la BD, y el arranque
+del reparto (`turnos/eventos`): con PostgreSQL, el puente LISTEN/NOTIFY (único lugar que
+importa psycopg); con SQLite, el reparto en proceso tras cada COMMIT. Las caras (pantalla,
+tablero…) se suscriben al hub de `nucleo(app).hub`."""
 
 from __future__ import annotations
 
@@ -11,23 +12,12 @@ from typing import Any
 from sqlalchemy import Connection, text
 from sqlalchemy.engine import make_url
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
-from starlette.routing import Route, WebSocketRoute
-from starlette.websockets import WebSocket
 
-from pantalla import ws as pantalla_ws
-from pantalla.hub import Hub
-from pantalla.pg_puente import PuentePostgres
-from pantalla.web import OpcionesPantalla, montar_estaticos, respuesta_pantalla
 from turnos.db.almacen import Almacen
 from turnos.dominio.horario import texto_horario
-from turnos.errores import Prohibido, TurnosError
-from turnos.permisos import Permiso
 from turnos.servicios import catalogo, consultas
 from turnos.tiempo import iso
-from turnos.web.auth import actor
+from turnos.web.contexto import nucleo
 
 MAXIMO_REPLAY = 1000
 RECIENTES = 12
@@ -108,102 +98,23 @@ def leer_replay(alm: Almacen, slug: str, desde: int) -> list[dict[str, Any]] | N
         return [json.loads(p) for (p,) in filas]
 
 
-async def websocket_pantalla(websocket: WebSocket) -> None:
-    """/ws/pantalla/{centro}: pantallas de sala y páginas del personal (eventos públicos)."""
-    app = websocket.app
-    slug = websocket.path_params["centro"]
-    quien = await actor(websocket, permitir_query=True)
-
-    def permitido() -> bool:
-        with app.state.alm.lectura() as conn:
-            try:
-                return quien is not None and quien.puede(
-                    Permiso.VER_COLA, consultas.centro(conn, slug).id
-                )
-            except TurnosError:
-                return False
-
-    if not await run_in_threadpool(permitido):
-        await websocket.close(code=4403)  # el navegador no puede leer cabeceras: código propio
-        return
-    await websocket.accept()
-    filtro, desde = pantalla_ws.parametros(websocket)
-    await pantalla_ws.servir(
-        websocket,
-        app.state.hub,
-        slug,
-        app.state.snapshot,
-        app.state.replay,
-        filtro=filtro,
-        desde=desde,
-    )
-
-
-async def pagina_pantalla(request: Request) -> Response:
-    """/pantalla/{centro}?token=…: el token de dispositivo va en la URL una vez (Chromium en modo
-    kiosco no puede enviar cabeceras) y la página lo usa para su websocket."""
-    slug = request.path_params["centro"]
-    quien = await actor(request, permitir_query=True)
-    if quien is None:
-        return RedirectResponse(f"/login?siguiente=/pantalla/{slug}", status_code=303)
-
-    def centro() -> dict[str, Any]:
-        with request.app.state.alm.lectura() as conn:
-            c = consultas.centro(conn, slug)
-            if not quien.puede(Permiso.VER_PANTALLA, c.id):
-                raise Prohibido(
-                    "Este dispositivo o cuenta no puede mostrar la pantalla de este centro."
-                )
-            return {
-                "slug": c.slug,
-                "nombre": c.nombre,
-                "horario_texto": texto_horario(c.horario),
-                "mensajes": c.mensajes,
-                "zona": c.zona,
-            }
-
-    datos = await run_in_threadpool(centro)
-    return respuesta_pantalla(
-        datos,
-        request.query_params.get("token", ""),
-        tramites=request.query_params.get("tramites"),
-        opciones=OpcionesPantalla(zona_horaria=datos["zona"]),
-    )
-
-
-RUTAS = [
-    Route("/pantalla/{centro}", pagina_pantalla, methods=["GET"]),
-    WebSocketRoute("/ws/pantalla/{centro}", websocket_pantalla),
-    montar_estaticos(),
-]
-
-
 def dsn_psycopg(url: str) -> str:
     """La URL de SQLAlchemy (postgresql+psycopg://…) como la entiende psycopg (postgresql://…)."""
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 async def iniciar(app: Starlette) -> None:
-    alm: Almacen = app.state.alm
-    hub = Hub()
-    app.state.hub = hub
-
-    async def snapshot(centro: str) -> dict[str, Any]:
-        return await run_in_threadpool(leer_snapshot, alm, centro)
-
-    async def replay(centro: str, desde: int) -> list[dict[str, Any]] | None:
-        try:
-            return await run_in_threadpool(leer_replay, alm, centro, desde)
-        except TurnosError:
-            return None
-
-    app.state.snapshot, app.state.replay = snapshot, replay
+    ctx = nucleo(app)
+    alm, hub = ctx.alm, ctx.hub
+    app.state.snapshot, app.state.replay = ctx.snapshot, ctx.replay  # alias de antes
     app.state.puente = None
     if alm.es_pg:  # todos los procesos, incluido el que emite, reciben por LISTEN
+        from turnos.eventos.puente_pg import PuentePostgres  # solo aquí se carga psycopg
+
         app.state.puente = PuentePostgres(
             dsn_psycopg(str(alm.motor.url.render_as_string(hide_password=False))),
             hub,
-            replay=replay,
+            replay=ctx.replay,
         )
         await app.state.puente.iniciar()
     else:
@@ -217,6 +128,6 @@ async def iniciar(app: Starlette) -> None:
 
 
 async def detener(app: Starlette) -> None:
-    app.state.alm.al_confirmar = None
+    nucleo(app).alm.al_confirmar = None
     if getattr(app.state, "puente", None) is not None:
         await app.state.puente.detener()

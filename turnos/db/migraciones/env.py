@@ -2,7 +2,7 @@
 
 from alembic import context
 
-from turnos.db.tablas import metadata
+from turnos.capacidades import cargar_tablas
 
 conexion = context.config.attributes.get("connection")
 if conexion is None:  # `alembic` en línea de comandos: solo para generar revisiones
@@ -10,6 +10,7 @@ if conexion is None:  # `alembic` en línea de comandos: solo para generar revis
 
     conexion = create_engine(context.config.get_main_option("sqlalchemy.url")).connect()
 
-context.configure(connection=conexion, target_metadata=metadata, render_as_batch=True)
+# La metadata del núcleo y de las capacidades instaladas (autogenerate compara con todas).
+context.configure(connection=conexion, target_metadata=cargar_tablas(), render_as_batch=True)
 with context.begin_transaction():
     context.run_migrations()

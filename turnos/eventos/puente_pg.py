@@ -1,7 +1,7 @@
 """Puente entre procesos con PostgreSQL ``LISTEN/NOTIFY``.
 
-El núcleo ejecuta ``notificar_sql(evento)`` DENTRO de la transacción del cambio: PostgreSQL
-entrega la notificación al confirmar (en orden de commit) y nada si hay rollback. Cada proceso
+El núcleo ejecuta ``notificar_sql(evento)`` (``turnos.eventos.notificar``) DENTRO de la
+transacción del cambio: PostgreSQL entrega la notificación al confirmar (en orden de commit) y nada si hay rollback. Cada proceso
 (incluido el que emitió) recibe los eventos solo por ``LISTEN``, así nadie los ve dos veces.
 
 NOTIFY no tiene replay: al (re)conectar, el puente pide al núcleo lo que falte desde el último
@@ -15,44 +15,18 @@ import contextlib
 import json
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any, Literal
 
 import psycopg
 from psycopg import sql
 
-from pantalla.hub import Hub
+from turnos.eventos.hub import Hub
+from turnos.eventos.notificar import CANAL, MAXIMO_CARGA, Evento, carga, notificar_sql
 
 log = logging.getLogger(__name__)
 
-Evento = dict[str, Any]
 Replay = Callable[[str, int], Awaitable[list[Evento] | None]]
 
-CANAL = "turnos_eventos"
-# PostgreSQL rechaza cargas de 8000 bytes o más; se deja margen.
-MAXIMO_CARGA = 7900
-
-
-def carga(evento: Evento) -> str:
-    """JSON compacto; si no cabe, una referencia que los oyentes resuelven con replay."""
-    texto = json.dumps(evento, ensure_ascii=False, separators=(",", ":"))
-    if len(texto.encode()) < MAXIMO_CARGA:
-        return texto
-    ref = {"ref": True, "centro": evento["centro"], "seq": evento["seq"]}
-    return json.dumps(ref, separators=(",", ":"))
-
-
-def notificar_sql(
-    evento: Evento, estilo: Literal["named", "pyformat"] = "named", canal: str = CANAL
-) -> tuple[str, dict[str, str]]:
-    """SQL y parámetros para ejecutar en la MISMA transacción que guarda el evento.
-
-    ``named`` (``:payload``) sirve para ``sqlalchemy.text``; ``pyformat`` para psycopg.
-    """
-    if estilo == "named":
-        consulta = "SELECT pg_notify(:canal, :payload)"
-    else:
-        consulta = "SELECT pg_notify(%(canal)s, %(payload)s)"
-    return consulta, {"canal": canal, "payload": carga(evento)}
+__all__ = ["CANAL", "MAXIMO_CARGA", "PuentePostgres", "carga", "notificar_sql"]
 
 
 class PuentePostgres:

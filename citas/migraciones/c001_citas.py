@@ -1,16 +1,16 @@
 """citas en línea (citas/tablas.py)
 
-Revision ID: 0004_citas
-Revises: 0003
+Revision ID: c001
+Revises: 0004 (rama citas; parte de la punta del núcleo)
 """
 
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision = "0004_citas"
-down_revision = "0003"
-branch_labels = None
+revision = "c001"
+down_revision = "0004"
+branch_labels = ("citas",)
 depends_on = None
 
 _S = sqlmodel.sql.sqltypes.AutoString

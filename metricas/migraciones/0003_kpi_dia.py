@@ -1,7 +1,7 @@
 """resúmenes diarios de KPI (metricas/tablas.py)
 
 Revision ID: 0003
-Revises: 0002
+Revises: 0001 (rama metricas; antes de la costura venía tras 0002)
 """
 
 import sqlalchemy as sa
@@ -9,8 +9,8 @@ import sqlmodel
 from alembic import op
 
 revision = "0003"
-down_revision = "0002"
-branch_labels = None
+down_revision = "0001"
+branch_labels = ("metricas",)
 depends_on = None
 
 

@@ -10,7 +10,7 @@ from alembic import op
 
 revision = "0002"
 down_revision = "0001"
-branch_labels = None
+branch_labels = ("kiosco",)
 depends_on = None
 
 

@@ -1,0 +1,22 @@
+"""Registro de la capacidad «metricas» (lo descubre el núcleo por el entry point de
+pyproject.toml): /metrics, tablero en vivo, reportes, datos abiertos y resúmenes `kpi_dia`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from turnos.capacidades import Capacidad, diferido, perezosa
+
+_AQUI = Path(__file__).resolve().parent
+
+CAPACIDAD = Capacidad(
+    nombre="metricas",
+    rutas=diferido("metricas.web:RUTAS"),
+    tablas="metricas.tablas",
+    migraciones=_AQUI / "migraciones",
+    plantillas=_AQUI / "plantillas",
+    estaticos=_AQUI / "static",
+    cli=perezosa("metricas.cli:registrar"),
+    iniciar=perezosa("metricas.servicio:iniciar"),
+    detener=perezosa("metricas.servicio:detener"),
+)

@@ -1,0 +1,1 @@
+"""Capacidad de juguete: el ejemplo de docs/ARCHITECTURE.md."""

@@ -1,0 +1,141 @@
+"""La costura: cada capacidad (kiosco, métricas, pantalla, citas…) declara en UN registro tipado
+lo que agrega al núcleo, y el núcleo la descubre por entry points del grupo
+``turnos.capacidades`` (pyproject.toml). El núcleo no importa ninguna capacidad por su nombre.
+
+Lo pesado (rutas, OpenAPI, comandos) va en funciones que se llaman al armar la app o la CLI:
+declarar una capacidad no importa Starlette ni su web.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import importlib
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # solo para los tipos: declarar una capacidad no carga la web
+    from sqlalchemy import MetaData
+    from starlette.applications import Starlette
+    from starlette.routing import BaseRoute
+
+GRUPO = "turnos.capacidades"
+
+# `registrar(sub, comando)`: `sub` son los subcomandos de `turnos`; `comando(nombre, funcion,
+# ayuda)` agrega uno (con `--db`); `funcion(args)` devuelve el código de salida.
+ComandoCli = Callable[..., argparse.ArgumentParser]
+RegistroCli = Callable[[Any, ComandoCli], None]
+Ciclo = Callable[["Starlette"], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class FragmentoOpenAPI:
+    """Lo que una capacidad agrega al documento /api/v1/openapi.json."""
+
+    rutas: Mapping[str, Any] = field(default_factory=dict)
+    esquemas: Mapping[str, Any] = field(default_factory=dict)
+    parametros: Mapping[str, Any] = field(default_factory=dict)
+    seguridad: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Capacidad:
+    """Registro de una capacidad. Todo es opcional salvo el nombre.
+
+    - ``rutas``: función que devuelve sus rutas Starlette (se monta tras las del núcleo).
+    - ``openapi``: función que devuelve su ``FragmentoOpenAPI``.
+    - ``tablas``: módulo que define sus tablas SQLModel (entran a la metadata común).
+    - ``migraciones``: carpeta de versiones Alembic; su rama lleva ``branch_labels=(nombre,)`` y
+      parte de una revisión del núcleo.
+    - ``plantillas``: carpeta Jinja2 (se busca después de la del núcleo).
+    - ``estaticos``: carpeta servida en ``/static/{nombre}``.
+    - ``cli``: ``registrar(sub, comando)`` agrega sus subcomandos a ``turnos``.
+    - ``permisos``: permisos que agrega a roles o tipos de dispositivo (``{"jefe": {"x"}}``);
+      el rol ``admin`` recibe todos.
+    - ``iniciar`` / ``detener``: corrutinas del ciclo de vida de la app (en orden de registro al
+      iniciar, en orden inverso al detener).
+    """
+
+    nombre: str
+    rutas: Callable[[], Sequence[BaseRoute]] | None = None
+    openapi: Callable[[], FragmentoOpenAPI] | None = None
+    tablas: str | None = None
+    migraciones: Path | None = None
+    plantillas: Path | None = None
+    estaticos: Path | None = None
+    cli: RegistroCli | None = None
+    permisos: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    iniciar: Ciclo | None = None
+    detener: Ciclo | None = None
+
+
+def _resolver(ruta: str) -> Any:
+    modulo, _, atributo = ruta.partition(":")
+    return getattr(importlib.import_module(modulo), atributo)
+
+
+def diferido(ruta: str) -> Callable[[], Any]:
+    """``"paquete.modulo:NOMBRE"`` como función sin argumentos que lo importa al llamarla."""
+    return lambda: _resolver(ruta)
+
+
+def perezosa(ruta: str) -> Callable[..., Any]:
+    """``"paquete.modulo:funcion"`` que se importa en su primera llamada (declarar no carga nada)."""
+
+    def llamar(*args: Any, **kwargs: Any) -> Any:
+        return _resolver(ruta)(*args, **kwargs)
+
+    llamar.__qualname__ = llamar.__name__ = ruta
+    return llamar
+
+
+class CapacidadInvalida(RuntimeError):
+    """Un entry point del grupo no apunta a un registro válido (falla al arrancar, con su nombre)."""
+
+
+def _validar(nombre: str, objeto: object) -> Capacidad:
+    if not isinstance(objeto, Capacidad):
+        raise CapacidadInvalida(
+            f"El entry point «{nombre}» de {GRUPO} no es una turnos.capacidades.Capacidad."
+        )
+    if objeto.nombre != nombre:
+        raise CapacidadInvalida(
+            f"El entry point «{nombre}» declara una capacidad llamada «{objeto.nombre}»."
+        )
+    for carpeta in (objeto.migraciones, objeto.plantillas, objeto.estaticos):
+        if carpeta is not None and not carpeta.is_dir():
+            raise CapacidadInvalida(f"La capacidad «{nombre}» declara {carpeta}, que no existe.")
+    return objeto
+
+
+@functools.cache
+def descubrir() -> tuple[Capacidad, ...]:
+    """Las capacidades instaladas, en orden de nombre (estable entre procesos)."""
+    halladas: dict[str, Capacidad] = {}
+    for ep in sorted(entry_points(group=GRUPO), key=lambda e: e.name):
+        if ep.name in halladas:  # la misma distribución vista dos veces en sys.path
+            continue
+        halladas[ep.name] = _validar(ep.name, ep.load())
+    return tuple(halladas.values())
+
+
+def cargar_tablas(capacidades: Iterable[Capacidad] | None = None) -> MetaData:
+    """La metadata común con las tablas del núcleo y las de cada capacidad."""
+    from turnos.db.tablas import metadata
+
+    for cap in descubrir() if capacidades is None else capacidades:
+        if cap.tablas:
+            importlib.import_module(cap.tablas)
+    return metadata
+
+
+def permisos_agregados(capacidades: Iterable[Capacidad] | None = None) -> dict[str, frozenset[str]]:
+    """Rol (o tipo de dispositivo) -> permisos que le agregan las capacidades."""
+    juntos: dict[str, frozenset[str]] = {}
+    for cap in descubrir() if capacidades is None else capacidades:
+        for rol, permisos in cap.permisos.items():
+            juntos[rol] = juntos.get(rol, frozenset()) | frozenset(permisos)
+    return juntos

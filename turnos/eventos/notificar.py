@@ -1,0 +1,40 @@
+"""El protocolo NOTIFY de los eventos públicos, sin depender de psycopg.
+
+El núcleo ejecuta ``notificar_sql(evento)`` DENTRO de la transacción del cambio: PostgreSQL
+entrega la notificación al confirmar (en orden de commit) y nada si hay rollback. Quien escucha
+es ``turnos.eventos.puente_pg``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+
+Evento = dict[str, Any]
+
+CANAL = "turnos_eventos"
+# PostgreSQL rechaza cargas de 8000 bytes o más; se deja margen.
+MAXIMO_CARGA = 7900
+
+
+def carga(evento: Evento) -> str:
+    """JSON compacto; si no cabe, una referencia que los oyentes resuelven con replay."""
+    texto = json.dumps(evento, ensure_ascii=False, separators=(",", ":"))
+    if len(texto.encode()) < MAXIMO_CARGA:
+        return texto
+    ref = {"ref": True, "centro": evento["centro"], "seq": evento["seq"]}
+    return json.dumps(ref, separators=(",", ":"))
+
+
+def notificar_sql(
+    evento: Evento, estilo: Literal["named", "pyformat"] = "named", canal: str = CANAL
+) -> tuple[str, dict[str, str]]:
+    """SQL y parámetros para ejecutar en la MISMA transacción que guarda el evento.
+
+    ``named`` (``:payload``) sirve para ``sqlalchemy.text``; ``pyformat`` para psycopg.
+    """
+    if estilo == "named":
+        consulta = "SELECT pg_notify(:canal, :payload)"
+    else:
+        consulta = "SELECT pg_notify(%(canal)s, %(payload)s)"
+    return consulta, {"canal": canal, "payload": carga(evento)}

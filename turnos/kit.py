@@ -1,0 +1,64 @@
+"""Kit público para capacidades: lo único de la plomería web/CLI del núcleo que una extensión
+importa. `turnos.web.*` y `turnos.cli` son internos y pueden cambiar; esto no sin aviso.
+(El dominio, los servicios, `turnos.errores`, `turnos.permisos`, `turnos.tiempo` y
+`turnos.eventos` también son públicos para las capacidades.)
+
+Una prueba (tests/unit/test_contrato_importacion.py) impide que una capacidad importe la web
+del núcleo o a otra capacidad.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from starlette.templating import Jinja2Templates
+
+from turnos.capacidades import Capacidad, FragmentoOpenAPI
+from turnos.db.almacen import Almacen
+from turnos.eventos.hub import Hub, Suscripcion
+from turnos.eventos.websocket import leer_hasta_cerrar
+from turnos.settings import Settings
+from turnos.web.api import campo_texto, cuerpo
+from turnos.web.auth import actor, actor_con_csrf, csrf_token, por_sesion, verificar_csrf
+from turnos.web.contexto import Nucleo, nucleo
+from turnos.web.openapi import objeto, operacion, respuesta_json
+from turnos.web.personal import avisar, render
+
+__all__ = [
+    "Capacidad",
+    "FragmentoOpenAPI",
+    "Hub",
+    "Nucleo",
+    "Suscripcion",
+    "abrir_almacen",
+    "actor",
+    "actor_con_csrf",
+    "avisar",
+    "campo_texto",
+    "csrf_token",
+    "cuerpo",
+    "leer_hasta_cerrar",
+    "nucleo",
+    "objeto",
+    "operacion",
+    "plantillas",
+    "por_sesion",
+    "render",
+    "respuesta_json",
+    "verificar_csrf",
+]
+
+
+def abrir_almacen(args: argparse.Namespace | Any) -> tuple[Settings, Almacen]:
+    """Para un comando CLI: settings (`--db` o TURNOS_DB) y almacén con las migraciones al día."""
+    from turnos.cli import _almacen
+
+    return _almacen(args)
+
+
+def plantillas() -> Jinja2Templates:
+    """Las plantillas del núcleo y de las capacidades, para renderizar fuera de una petición."""
+    from turnos.web.app import plantillas as armar
+
+    return armar()
