@@ -5,12 +5,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from turnos.capacidades import Capacidad
+from turnos.capacidades import Capacidad, FragmentoOpenAPI, diferido
 
 _AQUI = Path(__file__).resolve().parent
 
+
+def _openapi() -> FragmentoOpenAPI:
+    from citas import openapi
+
+    return FragmentoOpenAPI(
+        rutas=openapi.RUTAS, esquemas=openapi.ESQUEMAS, parametros=openapi.PARAMETROS
+    )
+
+
 CAPACIDAD = Capacidad(
     nombre="citas",
+    rutas=diferido("citas.web:RUTAS"),
+    openapi=_openapi,
     tablas="citas.tablas",
     migraciones=_AQUI / "migraciones",
 )

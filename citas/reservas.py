@@ -17,6 +17,7 @@ from citas import agenda as dom
 from citas import lecturas
 from citas.curp import CurpInvalida, huella, validar
 from citas.estados import AccionCita, EstadoCita, transicion
+from citas.ics import DatosIcs
 from turnos.db.almacen import Almacen, Tx
 from turnos.errores import Conflicto, EntradaInvalida
 from turnos.servicios import consultas
@@ -300,3 +301,25 @@ def disponibilidad(
             for h in lista
         ],
     }
+
+
+def para_ics(alm: Almacen, token: str, enlace: str) -> DatosIcs:
+    """Lo que lleva el .ics de la cita (ver citas.ics)."""
+    with alm.lectura() as conn:
+        f = lecturas.cita_por_token(conn, token)
+        c = consultas.centro(conn, f.centro_slug)
+        requisitos = conn.execute(
+            text("SELECT requisitos FROM tramite WHERE id = :t"), {"t": f.tramite_id}
+        ).scalar_one()
+    return DatosIcs(
+        folio=f.folio,
+        centro=c.slug,
+        centro_nombre=c.nombre,
+        tramite_nombre=f.tramite_nombre,
+        requisitos=requisitos,
+        inicio=datetime.fromtimestamp(f.inicio_ms / 1000, UTC),
+        fin=datetime.fromtimestamp(f.fin_ms / 1000, UTC),
+        secuencia=f.secuencia,
+        cancelada=f.estado == EstadoCita.CANCELADA,
+        enlace=enlace,
+    )
