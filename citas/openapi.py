@@ -51,6 +51,16 @@ ESQUEMAS: dict[str, Any] = {
         secuencia={**_I, "description": "SEQUENCE del .ics; sube en cada cambio"},
     ),
     "Reprogramacion": {**objeto(inicio=_FECHA_HORA), "required": ["inicio"]},
+    "RegistroCita": {
+        **objeto(folio={**_S, "description": "C-XXXXXX, con o sin guion (también del QR)"}),
+        "required": ["folio"],
+    },
+    "TicketCita": objeto(
+        ticket=objeto(folio=_S, clase={"type": "string", "enum": ["cita"]}, clase_texto=_S),
+        impresion=objeto(estado=_S, mensaje=_S, motivo=_S),
+        regreso_s=_I,
+        cita=objeto(folio=_S, inicio=_FECHA_HORA),
+    ),
 }
 
 PARAMETROS: dict[str, Any] = {
@@ -103,6 +113,16 @@ RUTAS: dict[str, Any] = {
             {"200": _json("Cita"), "409": _ERROR},
             cuerpo="Reprogramacion",
             parametros=("cita_token",),
+        )
+    },
+    "/api/v1/kiosco/{centro}/citas": {
+        "post": operacion(
+            "Registra la cita al llegar: turno de clase cita con su ticket. 409: cita_temprana,"
+            " cita_tarde (ofrezca un turno general), cita_registrada",
+            {"201": _json("TicketCita", "Turno de la cita"), "409": _ERROR, "429": _429},
+            cuerpo="RegistroCita",
+            parametros=("centro",),
+            esquemas=("bearer", "sesion"),
         )
     },
     "/api/v1/citas/{token}/ics": {

@@ -11,10 +11,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from citas import ics, reservas
+from citas import ics, registro, reservas
 from citas.limites import limitar
 from turnos.errores import EntradaInvalida
-from turnos.kit import cuerpo, nucleo
+from turnos.kit import campo_texto, cuerpo, nucleo, turno_en_kiosco
+from turnos.permisos import Actor
 
 SIN_CACHE = {"Cache-Control": "no-store"}
 
@@ -120,6 +121,30 @@ async def calendario(request: Request) -> Response:
     )
 
 
+async def registrar_en_kiosco(request: Request) -> Response:
+    """La persona teclea (o escanea) el folio: su cita se vuelve un turno de clase `cita` y el
+    kiosco imprime el ticket como el de cualquier turno."""
+    if (exceso := limitar(request, "registro")) is not None:
+        return exceso
+    ctx = nucleo(request)
+    datos = await cuerpo(request)
+    folio = campo_texto(datos, "folio", requerido=True, maximo=40)
+    cita: dict[str, Any] = {}
+
+    async def emitir(quien: Actor | None) -> dict[str, Any]:
+        turno = await run_in_threadpool(
+            registro.registrar, ctx.alm, request.path_params["centro"], folio, quien, ctx.ahora()
+        )
+        cita.update(turno["cita"])
+        return turno
+
+    salida = await turno_en_kiosco(request, emitir)
+    # Contrato (§4): ticket.clase es la clase ("cita"); la etiqueta legible va en clase_texto.
+    ticket = salida["ticket"]
+    salida["ticket"] = {**ticket, "clase": "cita", "clase_texto": ticket.get("clase", "")}
+    return JSONResponse({**salida, "cita": cita}, status_code=201, headers=SIN_CACHE)
+
+
 RUTAS: list[Any] = [
     Route("/api/v1/centros/{centro}/citas/disponibilidad", disponibilidad, methods=["GET"]),
     Route("/api/v1/centros/{centro}/citas", crear, methods=["POST"]),
@@ -127,4 +152,5 @@ RUTAS: list[Any] = [
     Route("/api/v1/citas/{token}/cancelar", cancelar, methods=["POST"]),
     Route("/api/v1/citas/{token}/reprogramar", reprogramar, methods=["POST"]),
     Route("/api/v1/citas/{token}/ics", calendario, methods=["GET"]),
+    Route("/api/v1/kiosco/{centro}/citas", registrar_en_kiosco, methods=["POST"]),
 ]

@@ -10,14 +10,17 @@ del núcleo o a otra capacidad.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Awaitable, Callable
 from typing import Any
 
+from starlette.requests import Request
 from starlette.templating import Jinja2Templates
 
 from turnos.capacidades import Capacidad, FragmentoOpenAPI
 from turnos.db.almacen import Almacen
 from turnos.eventos.hub import Hub, Suscripcion
 from turnos.eventos.websocket import leer_hasta_cerrar
+from turnos.permisos import Actor
 from turnos.settings import Settings
 from turnos.web.api import campo_texto, cuerpo
 from turnos.web.auth import actor, actor_con_csrf, csrf_token, por_sesion, verificar_csrf
@@ -47,6 +50,7 @@ __all__ = [
     "render",
     "respuesta_json",
     "verificar_csrf",
+    "turno_en_kiosco",
 ]
 
 
@@ -62,3 +66,24 @@ def plantillas() -> Jinja2Templates:
     from turnos.web.app import plantillas as armar
 
     return armar()
+
+
+async def turno_en_kiosco(
+    request: Request, emitir: Callable[[Actor | None], Awaitable[dict[str, Any]]]
+) -> dict[str, Any]:
+    """Un turno que otra capacidad crea en el kiosco (p. ej. una cita registrada), entregado
+    como los del kiosco: con la capacidad que atiende el kiosco, su credencial y su ticket
+    impreso; sin ella, token Bearer o sesión y sin impresión."""
+    for cap in nucleo(request).capacidades:
+        if cap.turno_en_kiosco is not None:
+            return await cap.turno_en_kiosco(request, emitir)
+    turno = await emitir(await actor_con_csrf(request))
+    return {
+        "ticket": {
+            "folio": turno["folio"],
+            "tramite": turno["tramite_nombre"],
+            "clase": turno["clase"],
+        },
+        "impresion": {"estado": "sin_impresora", "mensaje": "", "motivo": ""},
+        "regreso_s": 10,
+    }
