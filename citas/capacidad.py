@@ -4,8 +4,9 @@ agenda por trámite, reservas sin sobrecupo, .ics, páginas /citas y registro en
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from turnos.capacidades import Capacidad, FragmentoOpenAPI, diferido
+from turnos.capacidades import Capacidad, FragmentoOpenAPI, perezosa
 
 _AQUI = Path(__file__).resolve().parent
 
@@ -18,10 +19,19 @@ def _openapi() -> FragmentoOpenAPI:
     )
 
 
+def _rutas() -> list[Any]:
+    from citas import paginas, web
+
+    return [*web.RUTAS, *paginas.RUTAS]
+
+
 CAPACIDAD = Capacidad(
     nombre="citas",
-    rutas=diferido("citas.web:RUTAS"),
+    rutas=_rutas,
     openapi=_openapi,
     tablas="citas.tablas",
     migraciones=_AQUI / "migraciones",
+    plantillas=_AQUI / "plantillas",
+    estaticos=_AQUI / "static",
+    demo=perezosa("citas.configuracion:sembrar_demo"),
 )

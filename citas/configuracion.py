@@ -55,11 +55,14 @@ def guardar_agenda(
     anticipacion_min: int = 60,
     fraccion_citas: float = 0.5,
     activa: bool = True,
+    sistema: bool = False,
 ) -> dict[str, Any]:
-    """Crea o cambia la agenda; sin `lugares`, se derivan de las ventanillas del trámite."""
+    """Crea o cambia la agenda; sin `lugares`, se derivan de las ventanillas del trámite.
+    `sistema`: la siembra de la demo (sin persona que la pida)."""
     with alm.transaccion() as tx:
         c = consultas.centro(tx.conn, centro_slug)
-        exigir(actor, Permiso.ADMINISTRAR, c.id)
+        if not sistema:
+            exigir(actor, Permiso.ADMINISTRAR, c.id)
         tr = consultas.tramite(tx.conn, c.id, tramite_clave)
         if lugares is None:
             n = int(tx.ejecutar(_VENTANILLAS, {"t": tr.id}).scalar_one())
@@ -107,3 +110,21 @@ def guardar_ajustes(
             usuario_id=actor.usuario_id if actor else None,
             datos=limpios,
         )
+
+
+def sembrar_demo(alm: Almacen, centro_slug: str, ahora: datetime) -> None:
+    """Agenda de 30 minutos a 14 días para los trámites que atiende alguna ventanilla."""
+    with alm.lectura() as conn:
+        c = consultas.centro(conn, centro_slug)
+        claves = [
+            clave
+            for (clave,) in conn.execute(
+                text(
+                    "SELECT DISTINCT tr.clave FROM tramite tr JOIN ventanilla_tramite vt"
+                    " ON vt.tramite_id = tr.id WHERE tr.centro_id = :c AND tr.activo = true"
+                ),
+                {"c": c.id},
+            )
+        ]
+    for clave in sorted(claves):
+        guardar_agenda(alm, centro_slug, clave, None, ahora, horizonte_dias=14, sistema=True)

@@ -27,26 +27,35 @@ class Limitador:
     def __init__(self) -> None:
         self._limitador = MovingWindowRateLimiter(MemoryStorage())
 
-    def exceso(self, grupo: str, quien: str) -> JSONResponse | None:
-        """None si pasa; si no, la respuesta 429 con Retry-After en segundos."""
+    def espera(self, grupo: str, quien: str) -> int | None:
+        """None si pasa; si no, los segundos que debe esperar."""
         limite = LIMITES[grupo]
         if self._limitador.hit(limite, "citas", grupo, quien):
             return None
         reinicio, _ = self._limitador.get_window_stats(limite, "citas", grupo, quien)
-        espera = max(1, math.ceil(reinicio - time.time()))
-        return JSONResponse(
-            {
-                "error": "demasiadas_solicitudes",
-                "mensaje": f"Demasiadas solicitudes seguidas; intente de nuevo en {espera} s.",
-            },
-            status_code=429,
-            headers={"Retry-After": str(espera)},
-        )
+        return max(1, math.ceil(reinicio - time.time()))
 
 
-def limitar(request: Request, grupo: str) -> JSONResponse | None:
+def espera(request: Request, grupo: str) -> int | None:
+    """Segundos que debe esperar quien pide (None: puede pasar)."""
     estado = request.app.state
     if not hasattr(estado, "citas_limitador"):
         estado.citas_limitador = Limitador()
     cliente = request.client.host if request.client else "desconocido"
-    return estado.citas_limitador.exceso(grupo, cliente)  # type: ignore[no-any-return]
+    limitador: Limitador = estado.citas_limitador
+    return limitador.espera(grupo, cliente)
+
+
+def limitar(request: Request, grupo: str) -> JSONResponse | None:
+    """None si pasa; si no, la respuesta 429 JSON con Retry-After."""
+    segundos = espera(request, grupo)
+    if segundos is None:
+        return None
+    return JSONResponse(
+        {
+            "error": "demasiadas_solicitudes",
+            "mensaje": f"Demasiadas solicitudes seguidas; intente de nuevo en {segundos} s.",
+        },
+        status_code=429,
+        headers={"Retry-After": str(segundos)},
+    )

@@ -52,6 +52,7 @@
     for (const k of ["folio", "tramite", "clase", "personas", "espera", "fecha", "url", "texto_qr"]) {
       campo(k).textContent = t[k];
     }
+    if (t.clase_texto) campo("clase").textContent = t.clase_texto; // registro de cita
     pintarQr(t.qr);
     const imp = campo("impresion");
     imp.textContent = datos.impresion.mensaje;
@@ -68,19 +69,23 @@
     mostrar("mensaje");
   }
 
-  async function tomar(clave, clase) {
+  function tomar(clave, clase) {
+    return enviar(`/api/v1/kiosco/${encodeURIComponent(centro)}/turnos`, { tramite: clave, clase: clase });
+  }
+
+  async function enviar(url, cuerpoJson) {
     if (ocupado) return;
     ocupado = true;
     mostrar("procesando");
     const control = new AbortController();
     const limite = setTimeout(() => control.abort(), 30000);
     try {
-      const r = await fetch(`/api/v1/kiosco/${encodeURIComponent(centro)}/turnos`, {
+      const r = await fetch(url, {
         method: "POST",
         credentials: "same-origin",
         signal: control.signal,
         headers: { "Content-Type": "application/json", "X-Turnos-Kiosco": "1", "X-CSRF-Token": csrf },
-        body: JSON.stringify({ tramite: clave, clase: clase }),
+        body: JSON.stringify(cuerpoJson),
       });
       const datos = await r.json().catch(() => ({}));
       if (r.status === 201) mostrarTicket(datos);
@@ -102,10 +107,13 @@
   });
 
   // Un lector de códigos escribe como teclado y termina con Enter: envía el formulario.
+  // La cita se vuelve un turno (capacidad citas) y el ticket sale como cualquier otro.
   document.getElementById("form-cita").addEventListener("submit", (ev) => {
     ev.preventDefault();
-    document.getElementById("folio-cita").value = "";
-    mostrar("cita-pronto");
+    const entrada = document.getElementById("folio-cita");
+    const folio = entrada.value.trim();
+    entrada.value = "";
+    if (folio) enviar(`/api/v1/kiosco/${encodeURIComponent(centro)}/citas`, { folio: folio });
   });
 
   mostrar("inicio");

@@ -109,3 +109,24 @@ def test_cancelar_libera_y_reprogramar_mueve_el_lugar(alm, centro):
     with alm.lectura() as c:
         tipos = [t for (t,) in c.execute(text("SELECT tipo FROM evento WHERE tipo LIKE 'cita_%'"))]
     assert tipos.count("cita_reprogramada") == 1 and tipos.count("cita_cancelada") == 1
+
+
+def test_la_demo_trae_agenda_para_los_proximos_dias(alm, tmp_path):
+    from datetime import timedelta
+
+    from turnos import demo
+
+    demo.sembrar(alm, AHORA, tmp_path)
+    with alm.lectura() as c:
+        claves = [
+            k
+            for (k,) in c.execute(
+                text("SELECT tr.clave FROM cita_agenda a JOIN tramite tr ON tr.id = a.tramite_id")
+            )
+        ]
+    assert claves
+    manana = AHORA.date() + timedelta(days=1)
+    disp = reservas.disponibilidad(
+        alm, "demo", claves[0], manana, manana + timedelta(days=6), AHORA
+    )
+    assert len(disp["horarios"]) >= 7 * 24 and all(h["libres"] >= 1 for h in disp["horarios"])
