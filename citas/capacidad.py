@@ -20,9 +20,9 @@ def _openapi() -> FragmentoOpenAPI:
 
 
 def _rutas() -> list[Any]:
-    from citas import paginas, web
+    from citas import admin, paginas, web
 
-    return [*web.RUTAS, *paginas.RUTAS]
+    return [*web.RUTAS, *paginas.RUTAS, *admin.RUTAS]
 
 
 CAPACIDAD = Capacidad(
@@ -34,4 +34,6 @@ CAPACIDAD = Capacidad(
     plantillas=_AQUI / "plantillas",
     estaticos=_AQUI / "static",
     demo=perezosa("citas.configuracion:sembrar_demo"),
+    iniciar=perezosa("citas.servicio:iniciar"),
+    detener=perezosa("citas.servicio:detener"),
 )

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, text
 
 from citas.agenda import Agenda, Centro
+from citas.ics import DatosIcs
 from turnos.errores import Conflicto, NoEncontrado
 from turnos.servicios.consultas import CentroInfo
 
@@ -84,3 +86,28 @@ def cita_por_token(conn: Connection, token: str) -> Any:
             "No encontramos esa cita. Revise el enlace de su confirmación.", "cita_no_encontrada"
         )
     return f
+
+
+def datos_ics(conn: Connection, f: Any, c: CentroInfo, enlace: str) -> DatosIcs:
+    """Lo que lleva el .ics de la cita `f` (fila de `cita_por_token` o `cita_por_id`)."""
+    requisitos = conn.execute(
+        text("SELECT requisitos FROM tramite WHERE id = :t"), {"t": f.tramite_id}
+    ).scalar_one()
+    return DatosIcs(
+        folio=f.folio,
+        centro=c.slug,
+        centro_nombre=c.nombre,
+        tramite_nombre=f.tramite_nombre,
+        requisitos=requisitos,
+        inicio=datetime.fromtimestamp(f.inicio_ms / 1000, UTC),
+        fin=datetime.fromtimestamp(f.fin_ms / 1000, UTC),
+        secuencia=f.secuencia,
+        cancelada=f.estado == "cancelada",
+        enlace=enlace,
+    )
+
+
+def cita_por_id(conn: Connection, cita_id: int) -> Any:
+    return conn.execute(
+        text(_POR_TOKEN.text.replace("ci.token_hash = :h", "ci.id = :id")), {"id": cita_id}
+    ).one()

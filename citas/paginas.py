@@ -19,6 +19,8 @@ from starlette.routing import Route
 from citas import catalogo, lecturas, reservas, vista
 from citas.agenda import dia_local
 from citas.limites import espera
+from citas.servicio import despertar
+from citas.web import url_publica
 from turnos.errores import TurnosError
 from turnos.kit import avisar, nucleo, render, verificar_csrf
 from turnos.servicios import consultas
@@ -195,7 +197,7 @@ async def reservar(request: Request) -> Response:
     ctx = nucleo(request)
     try:
         cita = await run_in_threadpool(
-            reservas.crear, ctx.alm, datos["centro"], dict(datos), ctx.ahora()
+            reservas.crear, ctx.alm, datos["centro"], dict(datos), ctx.ahora(), url_publica(request)
         )
     except TurnosError as e:
         sin_curp = {k: v for k, v in datos.items() if k != "curp"}
@@ -208,6 +210,7 @@ async def reservar(request: Request) -> Response:
             e.mensaje,
             e.status,
         )
+    despertar(request.app)
     return RedirectResponse(f"/citas/{cita['token']}?nueva=1", status_code=303)
 
 
@@ -251,14 +254,22 @@ async def _accion(request: Request, accion: str) -> Response:
     ctx = nucleo(request)
     try:
         if accion == "cancelar":
-            await run_in_threadpool(reservas.cancelar, ctx.alm, token, ctx.ahora())
+            await run_in_threadpool(
+                reservas.cancelar, ctx.alm, token, ctx.ahora(), url_publica(request)
+            )
             texto = "Su cita quedó cancelada y su lugar se liberó."
         else:
             await run_in_threadpool(
-                reservas.reprogramar, ctx.alm, token, str(form.get("inicio", "")), ctx.ahora()
+                reservas.reprogramar,
+                ctx.alm,
+                token,
+                str(form.get("inicio", "")),
+                ctx.ahora(),
+                url_publica(request),
             )
             texto = "Su cita cambió de horario. Descargue de nuevo el archivo de calendario."
         avisar(request, "ok", texto)
+        despertar(request.app)
     except TurnosError as e:
         avisar(request, "error", e.mensaje)
     return RedirectResponse(f"/citas/{token}", status_code=303)

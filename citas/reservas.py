@@ -15,6 +15,7 @@ from sqlalchemy import text
 
 from citas import agenda as dom
 from citas import lecturas
+from citas.correo import avisar
 from citas.curp import CurpInvalida, huella, validar
 from citas.estados import AccionCita, EstadoCita, transicion
 from citas.ics import DatosIcs
@@ -138,7 +139,10 @@ def _evento(tx: Tx, c: CentroInfo, tipo: str, ms: int, f: Any, tramite: str, **e
     )
 
 
-def crear(alm: Almacen, centro_slug: str, datos: dict[str, Any], ahora: datetime) -> dict[str, Any]:
+def crear(
+    alm: Almacen, centro_slug: str, datos: dict[str, Any], ahora: datetime, url_base: str = ""
+) -> dict[str, Any]:
+    """Agenda; `url_base` arma el enlace /citas/{token} de los correos."""
     tramite_clave = _texto(datos, "tramite", 20, requerido=True)
     inicio = leer_inicio(datos.get("inicio"))
     nombre = _texto(datos, "nombre", 200, requerido=True)
@@ -194,6 +198,7 @@ def crear(alm: Almacen, centro_slug: str, datos: dict[str, Any], ahora: datetime
         ).scalar_one()
         fila = {"folio": folio, "inicio_ms": inicio_ms, "estado": "agendada"}
         _evento(tx, c, "cita_agendada", ms, fila, tr.clave, cita=cita_id)
+        avisar(tx, c, cita_id, "confirmacion", f"{url_base}/citas/{token}", ahora)
         f = lecturas.cita_por_token(tx.conn, token)
     return vista(f, c.zona, token)
 
@@ -225,7 +230,7 @@ def _cambiar(tx: Tx, f: Any, estado_: EstadoCita, inicio_ms: int, fin_ms: int, m
         raise Conflicto("La cita cambió mientras la modificaba; recargue e intente de nuevo.")
 
 
-def cancelar(alm: Almacen, token: str, ahora: datetime) -> dict[str, Any]:
+def cancelar(alm: Almacen, token: str, ahora: datetime, url_base: str = "") -> dict[str, Any]:
     ms = a_ms(ahora)
     with alm.transaccion() as tx:
         f = lecturas.cita_por_token(tx.conn, token)
@@ -236,10 +241,13 @@ def cancelar(alm: Almacen, token: str, ahora: datetime) -> dict[str, Any]:
         tx.ejecutar(_LIBERAR, {"t": f.tramite_id, "i": f.inicio_ms})
         fila = {"folio": f.folio, "inicio_ms": f.inicio_ms, "estado": nuevo.value}
         _evento(tx, c, "cita_cancelada", ms, fila, f.tramite_clave)
+        avisar(tx, c, f.id, "cancelacion", f"{url_base}/citas/{token}", ahora)
     return estado(alm, token)
 
 
-def reprogramar(alm: Almacen, token: str, inicio_texto: Any, ahora: datetime) -> dict[str, Any]:
+def reprogramar(
+    alm: Almacen, token: str, inicio_texto: Any, ahora: datetime, url_base: str = ""
+) -> dict[str, Any]:
     inicio = leer_inicio(inicio_texto)
     ms = a_ms(ahora)
     with alm.transaccion() as tx:
@@ -256,6 +264,7 @@ def reprogramar(alm: Almacen, token: str, inicio_texto: Any, ahora: datetime) ->
         tx.ejecutar(_LIBERAR, {"t": f.tramite_id, "i": f.inicio_ms})
         fila = {"folio": f.folio, "inicio_ms": inicio_ms, "estado": "agendada"}
         _evento(tx, c, "cita_reprogramada", ms, fila, f.tramite_clave, antes_ms=f.inicio_ms)
+        avisar(tx, c, f.id, "cambio", f"{url_base}/citas/{token}", ahora)
     return estado(alm, token)
 
 
@@ -307,19 +316,4 @@ def para_ics(alm: Almacen, token: str, enlace: str) -> DatosIcs:
     """Lo que lleva el .ics de la cita (ver citas.ics)."""
     with alm.lectura() as conn:
         f = lecturas.cita_por_token(conn, token)
-        c = consultas.centro(conn, f.centro_slug)
-        requisitos = conn.execute(
-            text("SELECT requisitos FROM tramite WHERE id = :t"), {"t": f.tramite_id}
-        ).scalar_one()
-    return DatosIcs(
-        folio=f.folio,
-        centro=c.slug,
-        centro_nombre=c.nombre,
-        tramite_nombre=f.tramite_nombre,
-        requisitos=requisitos,
-        inicio=datetime.fromtimestamp(f.inicio_ms / 1000, UTC),
-        fin=datetime.fromtimestamp(f.fin_ms / 1000, UTC),
-        secuencia=f.secuencia,
-        cancelada=f.estado == EstadoCita.CANCELADA,
-        enlace=enlace,
-    )
+        return lecturas.datos_ics(conn, f, consultas.centro(conn, f.centro_slug), enlace)

@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, CheckConstraint, Column, Index, UniqueConstraint, text
+from sqlalchemy import BigInteger, CheckConstraint, Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -91,3 +91,28 @@ class Cita(SQLModel, table=True):
     actualizado_ms: int = Field(sa_column=_ms(False))
     registrado_ms: int | None = Field(default=None, sa_column=_ms())
     turno_id: int | None = Field(default=None, foreign_key="turno.id")
+
+
+class CitaCorreo(SQLModel, table=True):
+    """Bandeja de salida (outbox): se escribe en la misma transacción que la cita; un trabajador
+    la envía con reintentos. Nada se descarta en silencio: sin SMTP queda aquí, a la vista."""
+
+    __tablename__ = "cita_correo"
+    __table_args__ = (
+        Index("ix_cita_correo_pendientes", "estado", "enviar_ms"),
+        Index("ix_cita_correo_cita", "cita_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    centro_id: int = Field(foreign_key="centro.id")
+    cita_id: int = Field(foreign_key="cita.id")
+    tipo: str = Field(max_length=16)  # confirmacion | recordatorio | cambio | cancelacion
+    para: str = Field(max_length=200)
+    asunto: str = Field(max_length=200)
+    cuerpo: str = Field(sa_column=Column(Text, nullable=False))
+    ics: str = Field(default="", sa_column=Column(Text, nullable=False))
+    estado: str = Field(default="pendiente", max_length=12)  # pendiente|enviado|fallido|cancelado
+    intentos: int = 0
+    enviar_ms: int = Field(sa_column=_ms(False))  # cuándo toca (o el próximo reintento)
+    enviado_ms: int | None = Field(default=None, sa_column=_ms())
+    error: str = Field(default="", max_length=300)
+    creado_ms: int = Field(sa_column=_ms(False))

@@ -13,6 +13,7 @@ from starlette.routing import Route
 
 from citas import ics, registro, reservas
 from citas.limites import limitar
+from citas.servicio import despertar
 from turnos.errores import EntradaInvalida
 from turnos.kit import campo_texto, cuerpo, nucleo, turno_en_kiosco
 from turnos.permisos import Actor
@@ -63,9 +64,15 @@ async def crear(request: Request) -> Response:
     if isinstance(datos.get("tramite"), str):
         datos["tramite"] = datos["tramite"].strip().upper()
     cita = await run_in_threadpool(
-        reservas.crear, ctx.alm, request.path_params["centro"], datos, ctx.ahora()
+        reservas.crear,
+        ctx.alm,
+        request.path_params["centro"],
+        datos,
+        ctx.ahora(),
+        url_publica(request),
     )
     cita["enlace"] = f"{url_publica(request)}/citas/{cita['token']}"
+    despertar(request.app)
     return JSONResponse(cita, status_code=201, headers=SIN_CACHE)
 
 
@@ -83,8 +90,9 @@ async def cancelar(request: Request) -> Response:
         return exceso
     ctx = nucleo(request)
     datos = await run_in_threadpool(
-        reservas.cancelar, ctx.alm, request.path_params["token"], ctx.ahora()
+        reservas.cancelar, ctx.alm, request.path_params["token"], ctx.ahora(), url_publica(request)
     )
+    despertar(request.app)
     return JSONResponse(datos, headers=SIN_CACHE)
 
 
@@ -100,6 +108,7 @@ async def reprogramar(request: Request) -> Response:
         datos.get("inicio"),
         ctx.ahora(),
     )
+    despertar(request.app)
     return JSONResponse(resultado, headers=SIN_CACHE)
 
 
