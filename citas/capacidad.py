@@ -33,6 +33,7 @@ CAPACIDAD = Capacidad(
     migraciones=_AQUI / "migraciones",
     plantillas=_AQUI / "plantillas",
     estaticos=_AQUI / "static",
+    cli=perezosa("citas.cli:registrar"),
     demo=perezosa("citas.configuracion:sembrar_demo"),
     iniciar=perezosa("citas.servicio:iniciar"),
     detener=perezosa("citas.servicio:detener"),
