@@ -34,6 +34,7 @@ CAPACIDAD = Capacidad(
     plantillas=_AQUI / "plantillas",
     estaticos=_AQUI / "static",
     cli=perezosa("citas.cli:registrar"),
+    metricas=perezosa("citas.prometheus:exposicion"),
     demo=perezosa("citas.configuracion:sembrar_demo"),
     iniciar=perezosa("citas.servicio:iniciar"),
     detener=perezosa("citas.servicio:detener"),

@@ -62,6 +62,8 @@ class Capacidad:
       el actor del kiosco, llama ``await emitir(actor)`` (que crea el turno en su transacción y
       devuelve lo de ``emision.emitir``) e imprime; devuelve ``{"ticket", "impresion",
       "regreso_s"}``. Se usa con ``turnos.kit.turno_en_kiosco``.
+    - ``metricas``: ``f(alm) -> bytes``, texto de exposición Prometheus que la capacidad agrega
+      a ``/metrics`` (lo junta quien sirve ``/metrics``; leído de la BD en cada scrape).
     - ``demo``: ``f(alm, centro_slug, ahora)`` siembra lo suyo en el centro de demostración
       (``turnos serve --demo``), después del catálogo del núcleo.
     """
@@ -78,6 +80,7 @@ class Capacidad:
     iniciar: Ciclo | None = None
     detener: Ciclo | None = None
     turno_en_kiosco: Callable[..., Awaitable[dict[str, Any]]] | None = None
+    metricas: Callable[..., bytes] | None = None
     demo: Callable[..., None] | None = None
 
 

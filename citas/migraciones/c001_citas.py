@@ -1,7 +1,8 @@
 """citas en línea (citas/tablas.py)
 
 Revision ID: c001
-Revises: 0004 (rama citas; parte de la punta del núcleo)
+Revises: 0001 (rama citas: sus tablas solo necesitan las del esquema inicial; partir de 0004
+la metería dentro de la rama nucleo y nucleo@head sería la punta de citas)
 """
 
 import sqlalchemy as sa
@@ -9,7 +10,7 @@ import sqlmodel
 from alembic import op
 
 revision = "c001"
-down_revision = "0004"
+down_revision = "0001"
 branch_labels = ("citas",)
 depends_on = None
 

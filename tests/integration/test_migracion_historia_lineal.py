@@ -104,7 +104,7 @@ def test_base_del_historial_lineal_migra_sin_perdida(db_url, tmp_path, marca):
         assert "kpi_dia" in inspect(conn).get_table_names()
         puntas = set(ScriptDirectory.from_config(configuracion()).get_heads())
         assert set(MigrationContext.configure(conn).get_current_heads()) == puntas
-        assert puntas == {"0002", "0003", "0004"}
+        assert puntas == {"0002", "0003", "0004", "c002"}
         assert compare_metadata(MigrationContext.configure(conn), cargar_tablas()) == []
     _, falla = auditoria.auditar(alm, "prueba")  # la bitácora sigue íntegra
     assert falla is None
@@ -122,4 +122,5 @@ def test_base_nueva_queda_en_las_puntas_de_cada_rama(db_url):
     assert script.get_revision("kiosco@head").revision == "0002"
     assert script.get_revision("metricas@head").revision == "0003"
     assert script.get_revision("nucleo@head").revision == "0004"
+    assert script.get_revision("citas@head").revision == "c002"
     motor.dispose()
