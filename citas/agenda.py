@@ -75,8 +75,22 @@ def horarios_del_dia(agenda: Agenda, centro: Centro, dia: date) -> list[Horario]
     zona = ZoneInfo(centro.zona)
     apertura, cierre = _minutos(valor[0]), _minutos(valor[1])
     dur = agenda.duracion_min
+    minutos = range(apertura, cierre - dur + 1, dur)
+    abre, cierra = _local_a_utc(dia, apertura, zona), _local_a_utc(dia, cierre, zona)
+    if (
+        abre is not None
+        and cierra is not None
+        and cierra - abre == timedelta(minutes=cierre - apertura)
+    ):
+        # Sin cambio de reloj durante el horario (casi siempre): aritmética directa.
+        base = abre - timedelta(minutes=apertura)
+        paso = timedelta(minutes=dur)
+        return [
+            Horario(base + timedelta(minutes=m), base + timedelta(minutes=m) + paso)
+            for m in minutos
+        ]
     salida: list[Horario] = []
-    for m in range(apertura, cierre - dur + 1, dur):
+    for m in minutos:
         inicio = _local_a_utc(dia, m, zona)
         fin = _local_a_utc(dia, m + dur, zona)
         # Un horario que cruza un cambio de reloj no dura lo que dice: no se ofrece.

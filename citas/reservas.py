@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import text
 
@@ -299,12 +300,13 @@ def disponibilidad(
                     },
                 ).all()
             )
+    zona = ZoneInfo(c.zona)
     return {
         "tramite": tr.clave,
         "horarios": [
             {
-                "inicio": iso(a_ms(h.inicio), c.zona),
-                "fin": iso(a_ms(h.fin), c.zona),
+                "inicio": h.inicio.astimezone(zona).isoformat(timespec="seconds"),
+                "fin": h.fin.astimezone(zona).isoformat(timespec="seconds"),
                 "libres": max(0, agenda.lugares - ocupados.get(a_ms(h.inicio), 0)),
             }
             for h in lista
