@@ -103,3 +103,22 @@ def test_inasistencias_idempotentes(alm, centro):
             text("SELECT count(*) FROM evento WHERE tipo = 'cita_no_presentada'")
         ).scalar()
     assert n == 1
+
+
+def test_recepcion_registra_con_su_token(alm, centro, cliente_reloj, reloj):
+    con_agenda(alm, centro)
+    a = reservas.crear(alm, "prueba", datos(5), AHORA)
+    reloj[0] = CITA_9
+    r = cliente_reloj.post(
+        "/api/v1/kiosco/prueba/citas",
+        json={"folio": a["folio"]},
+        headers=bearer(centro.staff_tokens[0]),
+    )
+    assert r.status_code == 201 and r.json()["ticket"]["clase"] == "cita"
+    otro = reservas.crear(alm, "prueba", datos(6), AHORA)
+    r = cliente_reloj.post(
+        "/api/v1/kiosco/prueba/citas",
+        json={"folio": otro["folio"]},
+        headers=bearer(centro.pantalla_token),  # una pantalla no emite turnos
+    )
+    assert r.status_code == 403
