@@ -39,6 +39,10 @@ _LIBERAR = text(
     "UPDATE cita_cupo SET ocupados = ocupados - 1"
     " WHERE tramite_id = :t AND inicio_ms = :i AND ocupados > 0"
 )
+_BLOQUEAR_CUPOS = text(
+    "SELECT inicio_ms FROM cita_cupo WHERE tramite_id = :t AND inicio_ms IN (:a, :b)"
+    " ORDER BY inicio_ms FOR UPDATE"
+)
 _PERSONA = text(  # bloquea la fila de la persona: el tope se cuenta sin carreras
     "INSERT INTO cita_persona (centro_id, curp_hash, reservas) VALUES (:c, :h, 1)"
     " ON CONFLICT (centro_id, curp_hash) DO UPDATE SET reservas = cita_persona.reservas + 1"
@@ -261,6 +265,9 @@ def reprogramar(
         if inicio_ms == f.inicio_ms:
             raise Conflicto("Su cita ya está en ese horario.", "mismo_horario")
         _cambiar(tx, f, EstadoCita.AGENDADA, inicio_ms, fin_ms, ms)
+        if tx.es_pg:  # dos personas que intercambian horarios: mismo orden de candados
+            tx.ejecutar(_CREAR_CUPO, {"t": f.tramite_id, "i": inicio_ms})
+            tx.ejecutar(_BLOQUEAR_CUPOS, {"t": f.tramite_id, "a": inicio_ms, "b": f.inicio_ms})
         _ocupar(tx, f.tramite_id, inicio_ms, agenda.lugares)
         tx.ejecutar(_LIBERAR, {"t": f.tramite_id, "i": f.inicio_ms})
         fila = {"folio": f.folio, "inicio_ms": inicio_ms, "estado": "agendada"}

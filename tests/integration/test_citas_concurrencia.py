@@ -93,3 +93,22 @@ def test_40_reprogramaciones_hacia_un_horario_lleno(alm, centro, almacenes):
     with alm.lectura() as c:
         total = c.execute(text("SELECT sum(ocupados) FROM cita_cupo")).scalar_one()
     assert total == HILOS  # nadie perdió su lugar ni quedó con dos
+
+
+@pytest.mark.lento
+def test_intercambiar_horarios_a_la_vez_sin_bloqueo_mutuo(alm, centro, almacenes):
+    # 20 citas a las 9:00 pasan a las 10:00 y 20 de las 10:00 a las 9:00, todas a la vez: cada
+    # una toca las mismas dos filas de cupo; en orden distinto se bloquearían mutuamente.
+    con_agenda(alm, centro, lugares=HILOS, tope_por_curp=50)
+    horas = [9 if i % 2 == 0 else 10 for i in range(HILOS)]
+    tokens = [
+        reservas.crear(alm, "prueba", datos(i, hora=horas[i]), AHORA)["token"] for i in range(HILOS)
+    ]
+    r = _a_la_vez(
+        lambda i: reservas.reprogramar(
+            almacenes[i % MOTORES], tokens[i], inicio(19 - horas[i]), AHORA
+        )
+    )
+    assert r == Counter({"ok": HILOS})
+    assert _ocupados(alm, 9) == (HILOS // 2, HILOS // 2)
+    assert _ocupados(alm, 10) == (HILOS // 2, HILOS // 2)
