@@ -64,3 +64,40 @@ def test_reservar_paso_a_paso_y_gestionar(alm, centro, cliente):
     assert "quedó cancelada" in r.text and "Cancelada" in r.text
     assert cliente.get("/citas/no-existe").status_code == 404
     assert cliente.get("/citas/aviso-de-privacidad").status_code == 200
+
+
+def test_admin_agenda_por_tramite(alm, centro, cliente):
+    from tests.e2e.conftest import bearer
+
+    jefe = bearer(centro.jefe_token)
+    r = cliente.get("/admin/agenda-citas", headers=jefe)
+    assert r.status_code == 200 and "Trámite C (C)" in r.text
+    # el formulario va con la sesión real (y su CSRF), como en el navegador
+    login = {"usuario": "jefe-prueba", "password": "contrasena-segura"}
+    r = cliente.post("/login", data={**login, "csrf": _csrf(cliente.get("/login").text)})
+    r = cliente.get("/admin/agenda-citas")
+    assert r.status_code == 200
+    csrf = _csrf(r.text)
+    r = cliente.post(
+        "/admin/agenda-citas",
+        data={
+            "csrf": csrf,
+            "centro": "prueba",
+            "tramite": "C",
+            "duracion": "20",
+            "horizonte": "7",
+            "anticipacion": "0",
+            "activa": "1",
+        },
+    )
+    assert r.status_code == 200 and "Agenda de C guardada" in r.text
+    r = cliente.post(
+        "/admin/agenda-citas",
+        data={"csrf": csrf, "centro": "prueba", "tramite": "C", "duracion": "1", "activa": "1"},
+    )
+    assert "5 a 240 minutos" in r.text
+    assert "Trámite C" in cliente.get("/citas?centro=prueba").text
+    assert (
+        cliente.get("/admin/agenda-citas", headers=bearer(centro.staff_tokens[0])).status_code
+        == 403
+    )
