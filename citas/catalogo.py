@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import text
 
+from citas import lecturas
 from turnos.db.almacen import Almacen
 from turnos.servicios import consultas
 
@@ -30,3 +31,15 @@ def tramites(alm: Almacen, centro_slug: str) -> tuple[Any, list[dict[str, Any]]]
     with alm.lectura() as conn:
         c = consultas.centro(conn, centro_slug)
         return c, [dict(f._mapping) for f in conn.execute(_TRAMITES, {"c": c.id})]
+
+
+def politica_inasistencias(alm: Almacen, centro_slug: str) -> str:
+    """La política de inasistencias del centro, para publicarla donde se reserva."""
+    with alm.lectura() as conn:
+        reglas = lecturas.ajustes(conn, consultas.centro(conn, centro_slug).id)
+    return (
+        f"Si no se presenta a {reglas['inasistencias_max']} citas en"
+        f" {reglas['inasistencias_dias']} días, por un tiempo solo podrá tener una cita agendada a"
+        f" la vez. Una misma CURP puede agendar hasta {reglas['tope_por_curp']} citas cada"
+        f" {reglas['periodo_dias']} días y una sola por trámite."
+    )

@@ -29,9 +29,11 @@ _GUARDAR_AGENDA = text(
 )
 _GUARDAR_AJUSTES = text(
     "INSERT INTO cita_ajustes (centro_id, antes_min, despues_min, tope_por_curp, periodo_dias,"
-    " corte_min) VALUES (:c, :antes_min, :despues_min, :tope_por_curp, :periodo_dias, :corte_min)"
+    " corte_min, inasistencias_max, inasistencias_dias) VALUES (:c, :antes_min, :despues_min,"
+    " :tope_por_curp, :periodo_dias, :corte_min, :inasistencias_max, :inasistencias_dias)"
     " ON CONFLICT (centro_id) DO UPDATE SET antes_min = :antes_min, despues_min = :despues_min,"
-    " tope_por_curp = :tope_por_curp, periodo_dias = :periodo_dias, corte_min = :corte_min"
+    " tope_por_curp = :tope_por_curp, periodo_dias = :periodo_dias, corte_min = :corte_min,"
+    " inasistencias_max = :inasistencias_max, inasistencias_dias = :inasistencias_dias"
 )
 _LIMITES_AJUSTES = {
     "antes_min": (0, 240),
@@ -39,6 +41,8 @@ _LIMITES_AJUSTES = {
     "tope_por_curp": (1, 50),
     "periodo_dias": (1, 365),
     "corte_min": (0, 7 * 24 * 60),
+    "inasistencias_max": (1, 50),
+    "inasistencias_dias": (1, 365),
 }
 
 

@@ -19,7 +19,8 @@ _AGENDA = text(
     " WHERE tramite_id = :t AND activa = true"
 )
 _AJUSTES = text(
-    "SELECT antes_min, despues_min, tope_por_curp, periodo_dias, corte_min FROM cita_ajustes"
+    "SELECT antes_min, despues_min, tope_por_curp, periodo_dias, corte_min, inasistencias_max,"
+    " inasistencias_dias FROM cita_ajustes"
     " WHERE centro_id = :c"
 )
 _AJUSTES_OMISION = {
@@ -28,6 +29,8 @@ _AJUSTES_OMISION = {
     "tope_por_curp": 3,
     "periodo_dias": 30,
     "corte_min": 60,
+    "inasistencias_max": 2,
+    "inasistencias_dias": 90,
 }
 
 

@@ -140,7 +140,8 @@ async def elegir(request: Request) -> Response:
                     "atras": _url(centro=centro, tramite=tramite),
                 },
             )
-        return _formulario(request, centro, tramite, inicio, {})
+        politica = await run_in_threadpool(catalogo.politica_inasistencias, alm, centro)
+        return _formulario(request, centro, tramite, inicio, {"politica": politica})
     except TurnosError as e:
         return _aviso(request, "No disponible", e.mensaje, e.status)
 
@@ -201,6 +202,9 @@ async def reservar(request: Request) -> Response:
         )
     except TurnosError as e:
         sin_curp = {k: v for k, v in datos.items() if k != "curp"}
+        sin_curp["politica"] = await run_in_threadpool(
+            catalogo.politica_inasistencias, ctx.alm, datos["centro"]
+        )
         return _formulario(
             request,
             datos["centro"],

@@ -171,6 +171,7 @@ def crear(
                 "limite_por_persona",
             )
         reglas = lecturas.ajustes(tx.conn, c.id)
+        _politica_inasistencias(tx, c.id, h_curp, reglas, ms)
         desde = ms - reglas["periodo_dias"] * 86_400_000
         if (
             tx.ejecutar(_EN_PERIODO, {"c": c.id, "h": h_curp, "desde": desde}).scalar_one()
@@ -206,6 +207,31 @@ def crear(
         avisar(tx, c, cita_id, "confirmacion", f"{url_base}/citas/{token}", ahora)
         f = lecturas.cita_por_token(tx.conn, token)
     return vista(f, c.zona, token)
+
+
+_INASISTENCIAS = text(
+    "SELECT count(*) FROM cita WHERE centro_id = :c AND curp_hash = :h"
+    " AND estado = 'no_presentada' AND inicio_ms >= :desde"
+)
+_AGENDADAS = text(
+    "SELECT count(*) FROM cita WHERE centro_id = :c AND curp_hash = :h AND estado = 'agendada'"
+)
+
+
+def _politica_inasistencias(
+    tx: Tx, centro_id: int, h: str, reglas: dict[str, int], ms: int
+) -> None:
+    """Con muchas inasistencias recientes, solo una cita agendada a la vez (política publicada)."""
+    desde = ms - reglas["inasistencias_dias"] * 86_400_000
+    faltas = tx.ejecutar(_INASISTENCIAS, {"c": centro_id, "h": h, "desde": desde}).scalar_one()
+    if faltas < reglas["inasistencias_max"]:
+        return
+    if tx.ejecutar(_AGENDADAS, {"c": centro_id, "h": h}).scalar_one() >= 1:
+        raise Conflicto(
+            f"Por {faltas} citas a las que no se presentó en los últimos"
+            f" {reglas['inasistencias_dias']} días, por ahora puede tener una sola cita agendada.",
+            "limite_por_persona",
+        )
 
 
 def estado(alm: Almacen, token: str) -> dict[str, Any]:

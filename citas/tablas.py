@@ -41,6 +41,10 @@ class CitaAjustes(SQLModel, table=True):
     tope_por_curp: int = 3
     periodo_dias: int = 30
     corte_min: int = 60
+    # Política de inasistencias (se informa en la página de reserva): con `inasistencias_max`
+    # citas no presentadas en `inasistencias_dias`, solo una cita agendada a la vez.
+    inasistencias_max: int = 2
+    inasistencias_dias: int = 90
 
 
 class CitaCupo(SQLModel, table=True):

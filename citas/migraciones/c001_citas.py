@@ -40,6 +40,8 @@ def upgrade() -> None:
         sa.Column("tope_por_curp", sa.Integer(), nullable=False),
         sa.Column("periodo_dias", sa.Integer(), nullable=False),
         sa.Column("corte_min", sa.Integer(), nullable=False),
+        sa.Column("inasistencias_max", sa.Integer(), nullable=False),
+        sa.Column("inasistencias_dias", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(["centro_id"], ["centro.id"]),
         sa.PrimaryKeyConstraint("centro_id"),
     )

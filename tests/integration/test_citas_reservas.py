@@ -130,3 +130,19 @@ def test_la_demo_trae_agenda_para_los_proximos_dias(alm, tmp_path):
         alm, "demo", claves[0], manana, manana + timedelta(days=6), AHORA
     )
     assert len(disp["horarios"]) >= 7 * 24 and all(h["libres"] >= 1 for h in disp["horarios"])
+
+
+def test_politica_de_inasistencias(alm, centro):
+    from datetime import timedelta
+
+    from citas import registro
+
+    con_agenda(alm, centro, inasistencias_max=1, inasistencias_dias=90)
+    reservas.crear(alm, "prueba", datos(1), AHORA)  # martes 9:00; no llega
+    martes = AHORA + timedelta(days=1)  # martes 10:00
+    assert registro.marcar_inasistencias(alm, martes) == 1
+    miercoles = datos(1, hora=11) | {"inicio": inicio(11, 0, "2026-11-25")}
+    reservas.crear(alm, "prueba", miercoles, martes)  # la primera sí
+    otra = datos(1, tramite="B") | {"inicio": inicio(12, 0, "2026-11-25")}
+    assert _codigo(reservas.crear, alm, "prueba", otra, martes) == "limite_por_persona"
+    reservas.crear(alm, "prueba", datos(2, tramite="B") | {"inicio": otra["inicio"]}, martes)
