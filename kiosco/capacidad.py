@@ -32,4 +32,5 @@ CAPACIDAD = Capacidad(
     cli=perezosa("kiosco.cli:registrar"),
     iniciar=perezosa("kiosco.servicio:iniciar"),
     detener=perezosa("kiosco.servicio:detener"),
+    turno_en_kiosco=perezosa("kiosco.web:turno_de_otra_capacidad"),
 )

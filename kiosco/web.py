@@ -11,6 +11,7 @@ historial. Las llamadas JSON de la página usan esa cookie y, además, la cabece
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -251,6 +252,19 @@ async def api_emitir(request: Request) -> Response:
     return JSONResponse(
         {"ticket": vista, "impresion": estado, "regreso_s": regreso}, status_code=201
     )
+
+
+async def turno_de_otra_capacidad(
+    request: Request, emitir: Callable[[Actor | None], Awaitable[dict[str, Any]]]
+) -> dict[str, Any]:
+    """`Capacidad.turno_en_kiosco`: un turno que otra capacidad crea en el kiosco (una cita
+    registrada) sale con la credencial del kiosco y su ticket, igual que `api_emitir`."""
+    quien = await actor_kiosco(request)
+    resultado = await emitir(quien)
+    dispositivo_id = quien.dispositivo_id if quien is not None else None
+    vista, estado = await imprimir(request, resultado["token"], dispositivo_id)
+    regreso = REGRESO_IMPRESO_S if estado["estado"] == "impreso" else REGRESO_SIN_TICKET_S
+    return {"ticket": vista, "impresion": estado, "regreso_s": regreso}
 
 
 # -- reimpresión y estado para el personal ------------------------------------------------------

@@ -31,6 +31,7 @@ from prometheus_client.platform_collector import PlatformCollector
 from prometheus_client.process_collector import ProcessCollector
 from sqlalchemy import Connection, bindparam, text
 
+from turnos.capacidades import descubrir
 from turnos.tiempo import a_ms
 
 CUBETAS = (60, 120, 300, 600, 900, 1200, 1800, 2700, 3600, 5400, 7200)
@@ -373,7 +374,9 @@ class Exportador:
     proceso: CollectorRegistry
 
     def texto(self) -> bytes:
-        return self.estado.texto() + generate_latest(self.proceso)
+        # Lo que agregan otras capacidades por `Capacidad.metricas` (p. ej. turnos_citas_total).
+        extra = [cap.metricas(self.estado.alm) for cap in descubrir() if cap.metricas is not None]
+        return self.estado.texto() + b"".join(extra) + generate_latest(self.proceso)
 
 
 def exportador_de(app: Any) -> Exportador:

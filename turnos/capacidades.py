@@ -57,6 +57,15 @@ class Capacidad:
       el rol ``admin`` recibe todos.
     - ``iniciar`` / ``detener``: corrutinas del ciclo de vida de la app (en orden de registro al
       iniciar, en orden inverso al detener).
+    - ``turno_en_kiosco``: la capacidad que atiende el kiosco (credencial del kiosco, ticket
+      impreso) lo ofrece a las demás sin que la importen: ``await f(request, emitir)`` resuelve
+      el actor del kiosco, llama ``await emitir(actor)`` (que crea el turno en su transacción y
+      devuelve lo de ``emision.emitir``) e imprime; devuelve ``{"ticket", "impresion",
+      "regreso_s"}``. Se usa con ``turnos.kit.turno_en_kiosco``.
+    - ``metricas``: ``f(alm) -> bytes``, texto de exposición Prometheus que la capacidad agrega
+      a ``/metrics`` (lo junta quien sirve ``/metrics``; leído de la BD en cada scrape).
+    - ``demo``: ``f(alm, centro_slug, ahora)`` siembra lo suyo en el centro de demostración
+      (``turnos serve --demo``), después del catálogo del núcleo.
     """
 
     nombre: str
@@ -70,6 +79,9 @@ class Capacidad:
     permisos: Mapping[str, frozenset[str]] = field(default_factory=dict)
     iniciar: Ciclo | None = None
     detener: Ciclo | None = None
+    turno_en_kiosco: Callable[..., Awaitable[dict[str, Any]]] | None = None
+    metricas: Callable[..., bytes] | None = None
+    demo: Callable[..., None] | None = None
 
 
 def _resolver(ruta: str) -> Any:

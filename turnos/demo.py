@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
+from turnos.capacidades import descubrir
 from turnos.db.almacen import Almacen
 from turnos.servicios import catalogo, cuentas
 
@@ -208,6 +209,9 @@ def sembrar(alm: Almacen, ahora: datetime, carpeta_tickets: Path | None = None) 
         catalogo.importar_tramites(alm, SLUG, TRAMITES, ahora)
         for numero, claves in VENTANILLAS:
             catalogo.guardar_ventanilla(alm, SLUG, numero, f"Ventanilla {numero}", claves, ahora)
+        for cap in descubrir():  # p. ej. citas: agenda para que haya horarios los próximos días
+            if cap.demo is not None:
+                cap.demo(alm, SLUG, ahora)
     with alm.lectura() as conn:
         existentes = {u for (u,) in conn.execute(text("SELECT usuario FROM usuario"))}
     for usuario, rol, centro, nombre in PERSONAL:

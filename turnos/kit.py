@@ -10,20 +10,25 @@ del núcleo o a otra capacidad.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Awaitable, Callable
 from typing import Any
 
+from starlette.requests import Request
 from starlette.templating import Jinja2Templates
 
 from turnos.capacidades import Capacidad, FragmentoOpenAPI
 from turnos.db.almacen import Almacen
 from turnos.eventos.hub import Hub, Suscripcion
 from turnos.eventos.websocket import leer_hasta_cerrar
+from turnos.permisos import Actor
 from turnos.settings import Settings
 from turnos.web.api import campo_texto, cuerpo, peticion_idempotente
 from turnos.web.auth import actor, actor_con_csrf, csrf_token, por_sesion, verificar_csrf
 from turnos.web.conexiones import registrar as registrar_conexion
 from turnos.web.contexto import Nucleo, nucleo
 from turnos.web.entrada import formulario
+from turnos.web.limites import de as limitador
+from turnos.web.limites import direccion
 from turnos.web.openapi import objeto, operacion, respuesta_json, salida
 from turnos.web.personal import avisar, render
 
@@ -40,8 +45,10 @@ __all__ = [
     "campo_texto",
     "csrf_token",
     "cuerpo",
+    "direccion",
     "formulario",
     "leer_hasta_cerrar",
+    "limitador",
     "nucleo",
     "objeto",
     "operacion",
@@ -53,6 +60,7 @@ __all__ = [
     "salida",
     "respuesta_json",
     "verificar_csrf",
+    "turno_en_kiosco",
 ]
 
 
@@ -68,3 +76,24 @@ def plantillas() -> Jinja2Templates:
     from turnos.web.app import plantillas as armar
 
     return armar()
+
+
+async def turno_en_kiosco(
+    request: Request, emitir: Callable[[Actor | None], Awaitable[dict[str, Any]]]
+) -> dict[str, Any]:
+    """Un turno que otra capacidad crea en el kiosco (p. ej. una cita registrada), entregado
+    como los del kiosco: con la capacidad que atiende el kiosco, su credencial y su ticket
+    impreso; sin ella, token Bearer o sesión y sin impresión."""
+    for cap in nucleo(request).capacidades:
+        if cap.turno_en_kiosco is not None:
+            return await cap.turno_en_kiosco(request, emitir)
+    turno = await emitir(await actor_con_csrf(request))
+    return {
+        "ticket": {
+            "folio": turno["folio"],
+            "tramite": turno["tramite_nombre"],
+            "clase": turno["clase"],
+        },
+        "impresion": {"estado": "sin_impresora", "mensaje": "", "motivo": ""},
+        "regreso_s": 10,
+    }

@@ -78,6 +78,11 @@ class Settings:
         10,
         "Segundos que `turnos serve` espera las cabeceras de una petición antes de cerrar la conexión.",
     )
+    smtp_url: str = _ajuste(
+        "TURNOS_SMTP_URL",
+        "",
+        "Correo saliente (confirmaciones y recordatorios de citas): `smtp://usuario:clave@host:587?remitente=citas@ejemplo.gob.mx` (`smtps://` para TLS directo). Vacío: los mensajes se guardan y se ven en /admin/correos-citas.",
+    )
     log_nivel: str = _ajuste(
         "TURNOS_LOG", "INFO", "Nivel de la bitácora técnica (DEBUG, INFO, WARNING)."
     )

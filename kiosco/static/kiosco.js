@@ -53,6 +53,7 @@
     for (const k of ["folio", "tramite", "clase", "personas", "espera", "fecha", "url", "texto_qr"]) {
       campo(k).textContent = t[k];
     }
+    if (t.clase_texto) campo("clase").textContent = t.clase_texto; // registro de cita
     pintarQr(t.qr);
     const imp = campo("impresion");
     imp.textContent = datos.impresion.mensaje;
@@ -78,11 +79,11 @@
 
   // Si la respuesta se pierde (red, servidor reiniciado), se reintenta con la MISMA clave:
   // el servidor devuelve el turno ya emitido en vez de emitir otro.
-  async function pedirTurno(cuerpoJson, control) {
+  async function pedirTurno(url, cuerpoJson, control) {
     const idem = claveIdempotencia();
     for (let intento = 0; ; intento++) {
       try {
-        const r = await fetch(`/api/v1/kiosco/${encodeURIComponent(centro)}/turnos`, {
+        const r = await fetch(url, {
           method: "POST",
           credentials: "same-origin",
           signal: control.signal,
@@ -102,14 +103,18 @@
     }
   }
 
-  async function tomar(clave, clase) {
+  function tomar(clave, clase) {
+    return enviar(`/api/v1/kiosco/${encodeURIComponent(centro)}/turnos`, { tramite: clave, clase: clase });
+  }
+
+  async function enviar(url, cuerpoJson) {
     if (ocupado) return;
     ocupado = true;
     mostrar("procesando");
     const control = new AbortController();
     const limite = setTimeout(() => control.abort(), 30000);
     try {
-      const r = await pedirTurno(JSON.stringify({ tramite: clave, clase: clase }), control);
+      const r = await pedirTurno(url, JSON.stringify(cuerpoJson), control);
       const datos = await r.json().catch(() => ({}));
       if (r.status === 201) mostrarTicket(datos);
       else mostrarMensaje(datos.error || "error", datos.mensaje);
@@ -130,10 +135,13 @@
   });
 
   // Un lector de códigos escribe como teclado y termina con Enter: envía el formulario.
+  // La cita se vuelve un turno (capacidad citas) y el ticket sale como cualquier otro.
   document.getElementById("form-cita").addEventListener("submit", (ev) => {
     ev.preventDefault();
-    document.getElementById("folio-cita").value = "";
-    mostrar("cita-pronto");
+    const entrada = document.getElementById("folio-cita");
+    const folio = entrada.value.trim();
+    entrada.value = "";
+    if (folio) enviar(`/api/v1/kiosco/${encodeURIComponent(centro)}/citas`, { folio: folio });
   });
 
   mostrar("inicio");

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -185,13 +185,42 @@ def test_si_no_imprime_el_ticket_queda_en_pantalla(navegador, entorno):
         asignar(entorno.alm, "kiosco-1", f"archivo://{entorno.tickets}", "generico_80mm", "prueba")
 
 
+def _cita_de_ahora(e: Entorno) -> str:
+    """Una cita en el siguiente horario (hora real del servidor), dentro de la ventana."""
+    from citas import configuracion, reservas
+    from citas.agenda import Agenda, Centro, ofrecidos
+    from tests.citas_apoyo import curp
+
+    ahora = datetime.now(ZoneInfo("UTC"))
+    configuracion.guardar_agenda(
+        e.alm, "prueba", "B", e.centro.jefe, ahora, lugares=5, anticipacion_min=0
+    )
+    configuracion.guardar_ajustes(e.alm, "prueba", e.centro.jefe, ahora, antes_min=60)
+    hoy = ahora.astimezone(ZoneInfo("America/Mexico_City")).date()
+    agenda = Agenda(30, 5, 30, 0)
+    centro = Centro("America/Mexico_City", TODO_EL_DIA)
+    h = ofrecidos(agenda, centro, ahora, hoy, hoy + timedelta(days=1))[0]
+    datos = {"tramite": "B", "inicio": h.inicio.isoformat(), "nombre": "Persona", "curp": curp(7)}
+    return reservas.crear(e.alm, "prueba", datos, ahora)["folio"]
+
+
 def test_cita_y_escaner(navegador, entorno):
+    folio = _cita_de_ahora(entorno)
     p = kiosco(navegador, entorno, VERTICAL)
     p.get_by_role("button", name="Tengo una cita").click()
     visible(p, "cita")
-    p.keyboard.type("CITA-123")  # un lector de códigos escribe como teclado y da Enter
+    p.keyboard.type("C-AAAAAA")  # un folio que no existe
     p.keyboard.press("Enter")
-    assert "Muy pronto" in visible(p, "cita-pronto").locator("h1").inner_text()
+    assert "No encontramos su cita" in visible(p, "mensaje").locator("h1").inner_text()
+    p.get_by_role("button", name="Volver al inicio").last.click()
+    p.get_by_role("button", name="Tengo una cita").click()
+    visible(p, "cita")
+    p.keyboard.type(folio)  # un lector de códigos escribe como teclado y da Enter
+    p.keyboard.press("Enter")
+    ticket = visible(p, "ticket")
+    assert ticket.locator('[data-campo="clase"]').inner_text() == "Cita programada"
+    assert ticket.locator('[data-campo="folio"]').inner_text().startswith("B-")
+    assert ticket.locator('[data-campo="impresion"]').inner_text() == "Tome su ticket impreso."
     p.context.close()
 
 
@@ -229,9 +258,10 @@ def test_axe_en_cada_pantalla_del_kiosco(navegador, entorno, viewport):
     p.get_by_role("button", name="Tengo una cita").click()
     visible(p, "cita")
     fallas["cita"] = serias(p)
+    p.keyboard.type("C-AAAAAA")
     p.keyboard.press("Enter")
-    visible(p, "cita-pronto")
-    fallas["cita-pronto"] = serias(p)
+    visible(p, "mensaje")
+    fallas["cita-no-encontrada"] = serias(p)
     p.context.close()
     p = kiosco(navegador, entorno, viewport, "cerrado")
     tomar(p, "Trámite A")

@@ -37,3 +37,11 @@ def test_bench_nucleo_pequeno():
 def test_bench_ticket_pequeno():
     salida = correr("bench/bench_ticket.py", "--n", "20")
     assert "generico_80mm" in salida
+
+
+@pytest.mark.lento
+def test_bench_citas_pequeno():
+    salida = correr(
+        "bench/bench_citas.py", "--backend", "sqlite", "--consultas", "5", "--reservas", "32"
+    )
+    assert "disponibilidad 1 trámite × 30 días" in salida and "reservas con 16 hilos" in salida

@@ -18,6 +18,10 @@ NECESARIOS = [
     "turnos/db/migraciones/versions/0001_esquema_inicial.py",
     "kiosco/migraciones/0002_impresion.py",
     "metricas/migraciones/0003_kpi_dia.py",
+    "citas/migraciones/c001_citas.py",
+    "citas/migraciones/c002_correo.py",
+    "citas/plantillas/citas_datos.html",
+    "citas/static/citas.css",
     "pantalla/plantillas/pantalla.html",
     "pantalla/static/pantalla.js",
     "firmware_config/impresoras/generico_80mm.yaml",
@@ -51,9 +55,9 @@ def test_la_rueda_incluye_plantillas_estaticos_migraciones_y_perfiles(tmp_path):
     # La costura: las capacidades se descubren por los entry points de la rueda.
     puntos = next(n for n in nombres if n.endswith(".dist-info/entry_points.txt"))
     texto = zipfile.ZipFile(rueda).read(puntos).decode()
-    for cap in ("kiosco", "metricas", "pantalla"):
+    for cap in ("kiosco", "metricas", "pantalla", "citas"):
         assert f"{cap} = {cap}.capacidad:CAPACIDAD" in texto, texto
-    for paquete in ("kiosco", "metricas"):
+    for paquete in ("kiosco", "metricas", "citas"):
         if (RAIZ / paquete / "__init__.py").exists():
             estaticos = [
                 p.relative_to(RAIZ).as_posix()

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import text
 
-from turnos.db.almacen import Almacen
+from turnos.db.almacen import Almacen, Tx
 from turnos.dominio.estados import (
     EVENTOS,
     Accion,
@@ -74,79 +74,105 @@ def emitir(
             "Un turno de clase «cita» solo se emite al registrar una cita;"
             " elija «general» o «preferente»."
         )
-    ms = a_ms(ahora)
     with alm.transaccion() as tx:
         c = consultas.centro(tx.conn, centro_slug)
         exigir(actor, Permiso.EMITIR, c.id)
-        previa = idempotencia.reclamar(tx, c.id, peticion, ms)
+        previa = idempotencia.reclamar(tx, c.id, peticion, a_ms(ahora))
         if previa is not None:  # reintento: el turno ya existe (aunque ya cerró el centro)
             return previa
         tr = consultas.tramite(tx.conn, c.id, tramite_clave)
         verificar_emision(
             c.horario, c.inhabiles, c.tolerancia_min, ahora.astimezone(ZoneInfo(c.zona))
         )
-        dia = dia_local(ahora, c.zona).isoformat()
-        n = tx.ejecutar(_SIGUIENTE_NUMERO, {"c": c.id, "p": tr.prefijo, "d": dia}).scalar_one()
-        folio = formatear_folio(tr.prefijo, n)
-        token = secrets.token_urlsafe(16)
-        turno_id = tx.ejecutar(
-            _INSERTAR,
-            {
-                "c": c.id,
-                "folio": folio,
-                "dia": dia,
-                "token": token,
-                "t": tr.id,
-                "clase": clase_.value,
-                "origen": origen_.value,
-                "ms": ms,
-                "cita_ms": cita_ms,
-                "nombre": nombre[:200],
-                "contacto": contacto[:200],
-                "espera": EstadoTurno.EN_ESPERA.value,
-            },
-        ).scalar_one()
-        consultas.ajustar_espera(tx.conn, c.id, tr.id, +1)
-        cola = consultas.cola_de(tx.conn, c.id, {tr.id: tr.clave})
-        delante = cola[tr.clave] - 1  # el recién emitido es el último de su trámite
-        publico_turno = {
-            "id": turno_id,
-            "folio": folio,
-            "tramite": tr.clave,
-            "tramite_nombre": tr.nombre,
-            "clase": clase_.value,
-            "estado": EstadoTurno.EN_ESPERA.value,
-        }
-        tx.evento(
-            c.id,
-            "turno_emitido",
-            ms,
-            turno_id=turno_id,
-            usuario_id=actor.usuario_id if actor else None,
-            dispositivo_id=actor.dispositivo_id if actor else None,
-            datos={
-                "folio": folio,
-                "tramite": tr.clave,
-                "clase": clase_.value,
-                "origen": origen_.value,
-            },
-            publico=evento_publico(c, ms, turno=publico_turno, cola=cola),
+        resultado = emitir_en(
+            tx,
+            c,
+            tr,
+            actor,
+            ahora,
+            clase=clase,
+            origen=origen,
+            cita_ms=cita_ms,
+            nombre=nombre,
+            contacto=contacto,
         )
-        resultado = {
-            "folio": folio,
-            "token": token,
-            "tramite": tr.clave,
-            "tramite_nombre": tr.nombre,
-            "clase": clase_.value,
-            "origen": origen_.value,
-            "estado": EstadoTurno.EN_ESPERA.value,
-            "personas_delante": delante,
-            "emitido": iso(ms, c.zona),
-            "centro": c.slug,
-            "centro_nombre": c.nombre,
-        }
         idempotencia.guardar(tx, c.id, peticion, resultado)
     return resultado
+
+
+def emitir_en(
+    tx: Tx,
+    c: consultas.CentroInfo,
+    tr: Any,
+    actor: Actor | None,
+    ahora: datetime,
+    *,
+    clase: str = "general",
+    origen: str = "kiosco",
+    cita_ms: int | None = None,
+    nombre: str = "",
+    contacto: str = "",
+) -> dict[str, Any]:
+    """Emite dentro de una transacción ya abierta (p. ej. la que registra una cita): quien llama
+    ya revisó permisos y horario. Devuelve lo mismo que `emitir`."""
+    clase_ = _enum(Clase, clase, "una clase")
+    origen_ = _enum(Origen, origen, "un origen")
+    ms = a_ms(ahora)
+    dia = dia_local(ahora, c.zona).isoformat()
+    n = tx.ejecutar(_SIGUIENTE_NUMERO, {"c": c.id, "p": tr.prefijo, "d": dia}).scalar_one()
+    folio = formatear_folio(tr.prefijo, n)
+    token = secrets.token_urlsafe(16)
+    turno_id = tx.ejecutar(
+        _INSERTAR,
+        {
+            "c": c.id,
+            "folio": folio,
+            "dia": dia,
+            "token": token,
+            "t": tr.id,
+            "clase": clase_.value,
+            "origen": origen_.value,
+            "ms": ms,
+            "cita_ms": cita_ms,
+            "nombre": nombre[:200],
+            "contacto": contacto[:200],
+            "espera": EstadoTurno.EN_ESPERA.value,
+        },
+    ).scalar_one()
+    consultas.ajustar_espera(tx.conn, c.id, tr.id, +1)
+    cola = consultas.cola_de(tx.conn, c.id, {tr.id: tr.clave})
+    delante = cola[tr.clave] - 1  # el recién emitido es el último de su trámite
+    publico_turno = {
+        "id": turno_id,
+        "folio": folio,
+        "tramite": tr.clave,
+        "tramite_nombre": tr.nombre,
+        "clase": clase_.value,
+        "estado": EstadoTurno.EN_ESPERA.value,
+    }
+    tx.evento(
+        c.id,
+        "turno_emitido",
+        ms,
+        turno_id=turno_id,
+        usuario_id=actor.usuario_id if actor else None,
+        dispositivo_id=actor.dispositivo_id if actor else None,
+        datos={"folio": folio, "tramite": tr.clave, "clase": clase_.value, "origen": origen_.value},
+        publico=evento_publico(c, ms, turno=publico_turno, cola=cola),
+    )
+    return {
+        "folio": folio,
+        "token": token,
+        "tramite": tr.clave,
+        "tramite_nombre": tr.nombre,
+        "clase": clase_.value,
+        "origen": origen_.value,
+        "estado": EstadoTurno.EN_ESPERA.value,
+        "personas_delante": delante,
+        "emitido": iso(ms, c.zona),
+        "centro": c.slug,
+        "centro_nombre": c.nombre,
+    }
 
 
 _POR_TOKEN = text(

@@ -1,0 +1,1 @@
+"""Citas en línea: agenda por trámite, reservas sin sobrecupo, .ics y registro en el kiosco."""

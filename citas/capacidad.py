@@ -1,0 +1,41 @@
+"""Registro de la capacidad «citas» (lo descubre el núcleo por el entry point de pyproject.toml):
+agenda por trámite, reservas sin sobrecupo, .ics, páginas /citas y registro en el kiosco."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from turnos.capacidades import Capacidad, FragmentoOpenAPI, perezosa
+
+_AQUI = Path(__file__).resolve().parent
+
+
+def _openapi() -> FragmentoOpenAPI:
+    from citas import openapi
+
+    return FragmentoOpenAPI(
+        rutas=openapi.RUTAS, esquemas=openapi.ESQUEMAS, parametros=openapi.PARAMETROS
+    )
+
+
+def _rutas() -> list[Any]:
+    from citas import admin, paginas, web
+
+    return [*web.RUTAS, *paginas.RUTAS, *admin.RUTAS]
+
+
+CAPACIDAD = Capacidad(
+    nombre="citas",
+    rutas=_rutas,
+    openapi=_openapi,
+    tablas="citas.tablas",
+    migraciones=_AQUI / "migraciones",
+    plantillas=_AQUI / "plantillas",
+    estaticos=_AQUI / "static",
+    cli=perezosa("citas.cli:registrar"),
+    metricas=perezosa("citas.prometheus:exposicion"),
+    demo=perezosa("citas.configuracion:sembrar_demo"),
+    iniciar=perezosa("citas.servicio:iniciar"),
+    detener=perezosa("citas.servicio:detener"),
+)
