@@ -21,7 +21,7 @@ from turnos.tiempo import iso
 _CORREOS = text(
     "SELECT cc.id, cc.tipo, cc.para, cc.asunto, cc.cuerpo, cc.estado, cc.intentos, cc.error,"
     " cc.enviar_ms, cc.enviado_ms, c.zona, c.slug FROM cita_correo cc"
-    " JOIN centro c ON c.id = cc.centro_id WHERE (:c IS NULL OR cc.centro_id = :c)"
+    " JOIN centro c ON c.id = cc.centro_id WHERE (CAST(:c AS INTEGER) IS NULL OR cc.centro_id = :c)"
     " ORDER BY cc.id DESC LIMIT 200"
 )
 
@@ -92,7 +92,7 @@ async def agendas(request: Request) -> Response:
                 slug
                 or conn.execute(
                     text(
-                        "SELECT slug FROM centro WHERE activo = true AND (:c IS NULL OR id = :c)"
+                        "SELECT slug FROM centro WHERE activo = true AND (CAST(:c AS INTEGER) IS NULL OR id = :c)"
                         " ORDER BY id LIMIT 1"
                     ),
                     {"c": quien.centro_id},

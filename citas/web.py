@@ -16,7 +16,8 @@ from citas.limites import limitar
 from citas.servicio import despertar
 from turnos.errores import EntradaInvalida
 from turnos.kit import campo_texto, cuerpo, nucleo, turno_en_kiosco
-from turnos.permisos import Actor
+from turnos.permisos import Actor, Permiso, exigir
+from turnos.servicios import consultas
 
 SIN_CACHE = {"Cache-Control": "no-store"}
 
@@ -136,13 +137,21 @@ async def registrar_en_kiosco(request: Request) -> Response:
     if (exceso := limitar(request, "registro")) is not None:
         return exceso
     ctx = nucleo(request)
-    datos = await cuerpo(request)
-    folio = campo_texto(datos, "folio", requerido=True, maximo=40)
+    slug = request.path_params["centro"]
     cita: dict[str, Any] = {}
 
+    def centro_id() -> int:
+        with ctx.alm.lectura() as conn:
+            return consultas.centro(conn, slug).id
+
     async def emitir(quien: Actor | None) -> dict[str, Any]:
+        # Primero quién pide (y con qué permiso), luego el cuerpo: nadie sin permiso aprende
+        # nada de la forma de la petición (la matriz de roles lo vigila).
+        exigir(quien, Permiso.EMITIR, await run_in_threadpool(centro_id))
+        datos = await cuerpo(request)
+        folio = campo_texto(datos, "folio", requerido=True, maximo=40)
         turno = await run_in_threadpool(
-            registro.registrar, ctx.alm, request.path_params["centro"], folio, quien, ctx.ahora()
+            registro.registrar, ctx.alm, slug, folio, quien, ctx.ahora()
         )
         cita.update(turno["cita"])
         return turno

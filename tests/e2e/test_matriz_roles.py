@@ -76,6 +76,23 @@ DECLARADAS = {
     "GET /tablero/{centro}/reportes": (frozenset({"jefe", "admin", "auditor"}), SOLO_ADMIN),
     "WS /ws/tablero/{centro}": (frozenset({"jefe", "admin", "auditor"}), SOLO_ADMIN),
     "WS /ws/agente": (frozenset({"kiosco"}), frozenset({"kiosco"})),
+    # Citas: reservar y administrar la propia cita es público (el token es la credencial).
+    "GET /api/v1/centros/{centro}/citas/disponibilidad": PUBLICA,
+    "POST /api/v1/centros/{centro}/citas": PUBLICA,
+    "GET /api/v1/citas/{token}": PUBLICA,
+    "POST /api/v1/citas/{token}/cancelar": PUBLICA,
+    "POST /api/v1/citas/{token}/reprogramar": PUBLICA,
+    "GET /api/v1/citas/{token}/ics": PUBLICA,
+    "GET /citas": PUBLICA,
+    "POST /citas": PUBLICA,
+    "GET /citas/aviso-de-privacidad": PUBLICA,
+    "GET /citas/{token}": PUBLICA,
+    "POST /citas/{token}/cancelar": PUBLICA,
+    "POST /citas/{token}/reprogramar": PUBLICA,
+    "POST /api/v1/kiosco/{centro}/citas": (PERSONAL_OPERA | {"kiosco"}, SOLO_ADMIN),
+    "GET /admin/correos-citas": (frozenset({"jefe", "admin"}), frozenset({"jefe", "admin"})),
+    "GET /admin/agenda-citas": (frozenset({"jefe", "admin"}), frozenset({"jefe", "admin"})),
+    "POST /admin/agenda-citas": (frozenset({"jefe", "admin"}), frozenset({"jefe", "admin"})),
 }
 # Rutas que esta matriz no puede recorrer, con la prueba que las cubre.
 FUERA = {
