@@ -17,7 +17,6 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from turnos import tiempo
 from turnos.capacidades import Capacidad, descubrir
@@ -48,31 +47,6 @@ def obtener_secreto(motor: Engine) -> str:
                 {"v": valor},
             )
     return str(valor)
-
-
-class CabecerasSeguras:
-    """Cabeceras de seguridad en cada respuesta (los enlaces /t/{token} no deben filtrarse)."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def enviar(mensaje: Message) -> None:
-            if mensaje["type"] == "http.response.start":
-                cabeceras = list(mensaje.get("headers", []))
-                cabeceras += [
-                    (b"x-content-type-options", b"nosniff"),
-                    (b"referrer-policy", b"no-referrer"),
-                    (b"x-frame-options", b"DENY"),
-                ]
-                mensaje["headers"] = cabeceras
-            await send(mensaje)
-
-        await self.app(scope, receive, enviar)
 
 
 def plantillas(capacidades: tuple[Capacidad, ...] | None = None) -> Jinja2Templates:
@@ -146,7 +120,6 @@ def crear_app(
             *_estaticos(capacidades),
         ],
         middleware=[
-            Middleware(CabecerasSeguras),
             Middleware(borde.Borde),
             Middleware(
                 SessionMiddleware,

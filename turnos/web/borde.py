@@ -29,7 +29,8 @@ def _error(status: int, codigo: str, mensaje: str) -> JSONResponse:
 
 
 class Borde:
-    """Middleware ASGI: corta cuerpos grandes y pone CSP y no-store donde la ruta no los puso."""
+    """Middleware ASGI: corta cuerpos grandes, pone las cabeceras de seguridad en toda respuesta y
+    CSP y no-store donde la ruta no los puso."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -38,15 +39,35 @@ class Borde:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        estatico = scope["path"].startswith("/static/")
+
+        async def enviar(mensaje: Message) -> None:
+            if mensaje["type"] == "http.response.start":
+                cabeceras = Headers(raw=mensaje.get("headers", []))
+                # Siempre: los enlaces /t/{token} no deben filtrarse por Referer ni en un marco.
+                extra = [
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"referrer-policy", b"no-referrer"),
+                    (b"x-frame-options", b"DENY"),
+                ]
+                if not estatico and "cache-control" not in cabeceras:
+                    extra.append((b"cache-control", b"no-store"))
+                if cabeceras.get("content-type", "").startswith("text/html") and (
+                    "content-security-policy" not in cabeceras
+                ):
+                    extra.append((b"content-security-policy", CSP.encode()))
+                mensaje["headers"] = [*mensaje.get("headers", []), *extra]
+            await send(mensaje)
+
         largo = Headers(scope=scope).get("content-length")
         if largo is not None:
             if not largo.strip().isdigit():
                 await _error(400, "peticion_invalida", "Content-Length no válido.")(
-                    scope, receive, send
+                    scope, receive, enviar
                 )
                 return
             if int(largo) > LIMITE_CUERPO:
-                await _error(413, DemasiadoGrande.codigo, _MENSAJE_GRANDE)(scope, receive, send)
+                await _error(413, DemasiadoGrande.codigo, _MENSAJE_GRANDE)(scope, receive, enviar)
                 return
         recibido = 0
 
@@ -58,21 +79,6 @@ class Borde:
                 if recibido > LIMITE_CUERPO:  # cuerpo por trozos sin Content-Length
                     raise DemasiadoGrande(_MENSAJE_GRANDE)
             return mensaje
-
-        estatico = scope["path"].startswith("/static/")
-
-        async def enviar(mensaje: Message) -> None:
-            if mensaje["type"] == "http.response.start":
-                cabeceras = Headers(raw=mensaje.get("headers", []))
-                extra = []
-                if not estatico and "cache-control" not in cabeceras:
-                    extra.append((b"cache-control", b"no-store"))
-                if cabeceras.get("content-type", "").startswith("text/html") and (
-                    "content-security-policy" not in cabeceras
-                ):
-                    extra.append((b"content-security-policy", CSP.encode()))
-                mensaje["headers"] = [*mensaje.get("headers", []), *extra]
-            await send(mensaje)
 
         await self.app(scope, recibir, enviar)
 
