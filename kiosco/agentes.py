@@ -140,7 +140,8 @@ async def _resultado(app: Any, sesion: SesionAgente, msg: dict[str, Any]) -> Non
     sesion.impresora = _estado_impresora(msg.get("impresora")) or sesion.impresora
     impreso = msg.get("impreso") is True
     motivo = str(msg.get("motivo") or ("" if impreso else "El agente no pudo imprimir"))
-    intentos = msg.get("intentos") if isinstance(msg.get("intentos"), int) else 1
+    crudo = msg.get("intentos")
+    intentos = crudo if isinstance(crudo, int) else 1
     await run_in_threadpool(
         trabajos.terminar, alm, trabajo_id, impreso, intentos, motivo, a_ms(app.state.reloj())
     )
