@@ -24,7 +24,7 @@ def puerto_libre() -> int:
 @dataclass
 class Servidor:
     url: str
-    proceso: subprocess.Popen
+    proceso: subprocess.Popen[bytes]
 
 
 @contextmanager
@@ -67,7 +67,7 @@ def servidor(
         terminar(proceso)
 
 
-def esperar_salud(url: str, proceso: subprocess.Popen, segundos: float = 60) -> None:
+def esperar_salud(url: str, proceso: subprocess.Popen[bytes], segundos: float = 60) -> None:
     """Espera a que `url`/salud responda 200; error si el proceso muere o se acaba el plazo."""
     limite = time.monotonic() + segundos
     while True:
@@ -81,7 +81,7 @@ def esperar_salud(url: str, proceso: subprocess.Popen, segundos: float = 60) -> 
         time.sleep(0.1)
 
 
-def terminar(proceso: subprocess.Popen, segundos: float = 10) -> None:
+def terminar(proceso: subprocess.Popen[bytes], segundos: float = 10) -> None:
     proceso.terminate()
     try:
         proceso.wait(timeout=segundos)

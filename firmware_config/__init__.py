@@ -8,7 +8,6 @@ from firmware_config.perfiles import (
     DIRECTORIO,
     Perfiles,
     PerfilImpresora,
-    PerfilInvalido,
     PerfilNavegador,
     cargar_perfil_impresora,
     cargar_perfil_impresora_de,
@@ -18,6 +17,7 @@ from firmware_config.perfiles import (
     cargar_todos,
     validar_todos,
 )
+from firmware_config.validacion import PerfilInvalido
 
 __all__ = [
     "DIRECTORIO",

@@ -12,11 +12,11 @@ import shlex
 import sys
 
 from firmware_config.perfiles import (
-    PerfilInvalido,
     cargar_perfil_kiosco,
     cargar_perfil_pantalla,
     validar_todos,
 )
+from firmware_config.validacion import PerfilInvalido
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -125,8 +125,8 @@ async def _repartir(app: Any, sesion: SesionAgente) -> None:
 
 
 async def _resultado(app: Any, sesion: SesionAgente, msg: dict[str, Any]) -> None:
-    trabajo_id = msg.get("id")
-    if not isinstance(trabajo_id, int):
+    trabajo_id = _entero(msg.get("id"))
+    if trabajo_id is None:
         return
     alm = app.state.alm
     fila = await run_in_threadpool(_fila, alm, trabajo_id)
@@ -140,7 +140,9 @@ async def _resultado(app: Any, sesion: SesionAgente, msg: dict[str, Any]) -> Non
     sesion.impresora = _estado_impresora(msg.get("impresora")) or sesion.impresora
     impreso = msg.get("impreso") is True
     motivo = str(msg.get("motivo") or ("" if impreso else "El agente no pudo imprimir"))
-    intentos = msg.get("intentos") if isinstance(msg.get("intentos"), int) else 1
+    intentos = _entero(msg.get("intentos"))
+    if intentos is None:
+        intentos = 1
     await run_in_threadpool(
         trabajos.terminar, alm, trabajo_id, impreso, intentos, motivo, a_ms(app.state.reloj())
     )
@@ -148,6 +150,15 @@ async def _resultado(app: Any, sesion: SesionAgente, msg: dict[str, Any]) -> Non
     app.state.kiosco.avisar(trabajo_id)
     async with asyncio.timeout(10):
         await sesion.ws.send_text(json.dumps({"tipo": "confirmado", "id": trabajo_id}))
+
+
+_INT4 = 2**31 - 1  # id e intentos son INTEGER en PostgreSQL
+
+
+def _entero(valor: Any) -> int | None:
+    """Un entero del agente que cabe en la columna; `true` (un bool es int) y el resto no cuentan:
+    si llegaran al UPDATE, la BD lo rechazaría y se caería la sesión del agente."""
+    return valor if type(valor) is int and 0 <= valor <= _INT4 else None
 
 
 def _fila(alm: Any, trabajo_id: int) -> Any:

@@ -14,7 +14,8 @@ from typing import Any
 
 from sqlalchemy import text
 
-from firmware_config.perfiles import PerfilInvalido, cargar_perfil_impresora
+from firmware_config.perfiles import cargar_perfil_impresora
+from firmware_config.validacion import PerfilInvalido
 from kiosco import agente
 from kiosco.impresoras import impresora_desde_url
 from kiosco.trabajos import ESQUEMA_AGENTE

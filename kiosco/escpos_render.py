@@ -16,7 +16,8 @@ from typing import Any
 import qrcode
 from PIL import Image
 
-from firmware_config.perfiles import DIRECTORIO, PerfilImpresora, PerfilInvalido, nombre_visible
+from firmware_config.perfiles import DIRECTORIO, PerfilImpresora
+from firmware_config.validacion import PerfilInvalido, nombre_visible
 from kiosco.ticket import (
     ETIQUETAS_CLASE,
     TEXTO_QR,
@@ -187,4 +188,5 @@ def renderizar_ticket(datos: DatosTicket, perfil: PerfilImpresora) -> bytes:
         p.cut()  # avanza 6 renglones y corta (GS V)
     else:
         p.print_and_feed(4)  # que el ticket pase la barra de corte manual
-    return p.output
+    salida: bytes = p.output  # python-escpos no trae tipos
+    return salida

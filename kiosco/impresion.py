@@ -12,7 +12,8 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from firmware_config.perfiles import PerfilImpresora, PerfilInvalido, cargar_perfil_impresora
+from firmware_config.perfiles import PerfilImpresora, cargar_perfil_impresora
+from firmware_config.validacion import PerfilInvalido
 from kiosco.estimacion import rango_espera
 from kiosco.ticket import DatosTicket, renderizar_ticket
 from kiosco.trabajos import destino

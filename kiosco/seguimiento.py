@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
+from starlette.templating import Jinja2Templates
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from kiosco.estimacion import rango_espera
@@ -48,7 +49,8 @@ async def pagina(request: Request) -> Response:
     _, vista = await run_in_threadpool(leer, request.app.state.alm, token)
     from kiosco.web import CSP
 
-    return request.app.state.plantillas.TemplateResponse(
+    plantillas: Jinja2Templates = request.app.state.plantillas
+    return plantillas.TemplateResponse(
         request,
         "ticket_movil.html",
         {"vista": vista, "token": token},

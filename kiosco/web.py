@@ -19,8 +19,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route, WebSocketRoute
+from starlette.templating import Jinja2Templates
 
-from kiosco import impresion, seguimiento, trabajos
+from kiosco import impresion, seguimiento, ticket, trabajos
 from kiosco.agentes import ws_agente
 from kiosco.paginas import REGRESO_IMPRESO_S, REGRESO_SIN_TICKET_S, datos_kiosco
 from kiosco.servicio import ESPERA_IMPRESION_S, servicio
@@ -33,6 +34,7 @@ from turnos.kit import (
     campo_texto,
     csrf_token,
     cuerpo,
+    nucleo,
     peticion_idempotente,
     por_sesion,
     verificar_csrf,
@@ -52,13 +54,14 @@ SIN_CACHE = {"Content-Security-Policy": CSP, "Cache-Control": "no-store"}
 
 
 async def _por_token(conn: HTTPConnection, token: str) -> Actor | None:
-    cache = conn.app.state.actores
+    ctx = nucleo(conn)
+    cache = ctx.actores
     clave = ("t", cuentas.hash_token(token))
     hallado, quien = cache.obtener(clave)
     if not hallado:
 
         def resolver() -> Actor | None:
-            with conn.app.state.alm.lectura() as c:
+            with ctx.alm.lectura() as c:
                 return cuentas.actor_de_token(c, token)
 
         quien = await run_in_threadpool(resolver)
@@ -92,7 +95,7 @@ def _es_kiosco(quien: Actor | None) -> bool:
 
 async def pagina_kiosco(request: Request) -> Response:
     slug = request.path_params["centro"]
-    plantillas = request.app.state.plantillas
+    plantillas: Jinja2Templates = request.app.state.plantillas
     token = request.query_params.get("token")
     if token:
         quien = await _por_token(request, token)
@@ -172,7 +175,7 @@ async def imprimir(
         }
     srv = servicio(app)
     try:
-        datos = await run_in_threadpool(impresion.renderizar_ticket, prep.datos, perfil)
+        datos = await run_in_threadpool(ticket.renderizar_ticket, prep.datos, perfil)
         trabajo = await run_in_threadpool(
             lambda: trabajos.crear(
                 alm,

@@ -7,7 +7,7 @@ import argparse
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from metricas import consultas, registro, reportes
 from turnos import tiempo
@@ -15,6 +15,9 @@ from turnos.dominio.numeracion import dia_local
 from turnos.errores import EntradaInvalida
 from turnos.servicios import consultas as nucleo
 from turnos.tiempo import a_ms
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 
 def _fecha(texto: str) -> date:
@@ -59,7 +62,7 @@ def cmd_reporte(args: argparse.Namespace) -> int:
     return 0
 
 
-def _entorno() -> Any:
+def _entorno() -> Environment:
     from turnos.kit import plantillas
 
     return plantillas().env

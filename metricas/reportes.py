@@ -290,7 +290,8 @@ def a_xlsx(hojas: dict[str, list[dict[str, Any]]]) -> bytes:
     from openpyxl import Workbook  # solo quien exporta XLSX lo necesita
 
     libro = Workbook()
-    libro.remove(libro.active)
+    if libro.active is not None:  # un libro nuevo trae una hoja vacía
+        libro.remove(libro.active)
     for nombre, filas in hojas.items():
         hoja = libro.create_sheet(nombre[:31])
         if filas:

@@ -17,7 +17,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 
-from metricas import consultas, prometheus, registro, reportes, tablero
+from metricas import consultas, formato, kpis, prometheus, registro, reportes, tablero
 from metricas.tablero_ws import servir_tablero
 from turnos.dominio.numeracion import dia_local
 from turnos.errores import EntradaInvalida, NoAutenticado, TurnosError
@@ -214,15 +214,15 @@ async def pagina_reportes(request: Request) -> Response:
 
 
 def contexto_evidencia(inf: consultas.Informe) -> dict[str, Any]:
-    total = reportes.kpis.resumen(inf.total)
+    total = kpis.resumen(inf.total)
     return {
         "nombre_centro": inf.centro.nombre,
         "filas": reportes.evidencia(inf),
         "total": reportes.formatear(reportes._cifras(inf.total, completo=False)),
         "total_crudo": total,
-        "horas_ventanilla": reportes.formato.horas(sum(inf.abierta_ms.values())),
-        "horas_persona": reportes.formato.horas(sum(inf.persona_ms.values())),
-        "utilizacion": reportes.formato.porcentaje(
+        "horas_ventanilla": formato.horas(sum(inf.abierta_ms.values())),
+        "horas_persona": formato.horas(sum(inf.persona_ms.values())),
+        "utilizacion": formato.porcentaje(
             inf.total.suma_atencion_ms / sum(inf.abierta_ms.values())
             if sum(inf.abierta_ms.values())
             else None

@@ -254,7 +254,7 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="comando", required=True)
 
     def comando(nombre: str, funcion: Any, ayuda: str, padre: Any = sub) -> argparse.ArgumentParser:
-        sp = padre.add_parser(nombre, help=ayuda, description=ayuda)
+        sp: argparse.ArgumentParser = padre.add_parser(nombre, help=ayuda, description=ayuda)
         sp.add_argument(
             "--db", help="URL de la base de datos (por omisión TURNOS_DB o sqlite:///turnos.db)"
         )

@@ -78,7 +78,7 @@ class ColaImpresion:
 
     def espera(self, intento: int) -> float:
         """Pausa tras el intento fallido número `intento` (exponencial, con tope)."""
-        return min(self.espera_max_s, self.espera_inicial_s * 2 ** (intento - 1))
+        return min(self.espera_max_s, self.espera_inicial_s * 2.0 ** (intento - 1))
 
     def encolar(self, datos: bytes, referencia: str | None = None) -> TrabajoImpresion:
         """Agrega un trabajo y lo devuelve de inmediato. Llamar desde el bucle asyncio."""

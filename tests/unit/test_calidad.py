@@ -1,4 +1,4 @@
-"""Las herramientas del proyecto pasan: mypy estricto sobre el dominio puro y ruff sobre todo."""
+"""Las herramientas del proyecto pasan: mypy estricto sobre todos los paquetes y ruff sobre todo."""
 
 import subprocess
 import sys
@@ -11,9 +11,23 @@ def _correr(*cmd):
     return subprocess.run(cmd, cwd=RAIZ, capture_output=True, text=True, timeout=300)
 
 
-def test_mypy_estricto_en_el_dominio():
+def test_mypy_estricto_en_todos_los_paquetes():
     r = _correr(sys.executable, "-m", "mypy")
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_mypy_cubre_cada_paquete_de_la_raiz():
+    """Un paquete nuevo (citas, encuestas…) entra a mypy con su nombre en `files`."""
+    import tomllib
+
+    config = tomllib.loads((RAIZ / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["mypy"]
+    paquetes = {
+        d.name
+        for d in RAIZ.iterdir()
+        if (d / "__init__.py").is_file() and d.name not in ("tests", "bench")
+    }
+    assert paquetes - set(config["files"]) == set()
+    assert config["strict"] is True
 
 
 def test_ruff_sin_hallazgos():

@@ -24,7 +24,7 @@ from turnos.dominio.estados import (
 from turnos.errores import Conflicto, EntradaInvalida, NoEncontrado, Prohibido
 from turnos.permisos import Actor, Permiso, exigir
 from turnos.servicios import consultas
-from turnos.servicios.consultas import CentroInfo
+from turnos.servicios.consultas import CentroInfo, TurnoInfo, VentanillaInfo
 from turnos.servicios.transiciones import con_activos, mover_turno, mover_ventanilla
 from turnos.servicios.vistas import evento_publico, turno_evento, ventanilla_evento
 from turnos.tiempo import a_ms, iso
@@ -55,11 +55,6 @@ _BLOQUEAR_PG = text(
     "SELECT id FROM turno WHERE id = :id AND estado = :espera FOR UPDATE SKIP LOCKED"
 )
 _RECLAMAR = "llamado_ms = :ms, llamadas = 1, ventanilla_id = :v, usuario_id = :u, motivo = :motivo"
-_TURNO = text(
-    "SELECT t.*, tr.clave AS tramite_clave, tr.nombre AS tramite_nombre,"
-    " tr.atencion_maxima_min, tr.espera_maxima_min FROM turno t"
-    " JOIN tramite tr ON tr.id = t.tramite_id WHERE t.id = :id"
-)
 _ACTUAL = con_activos("SELECT id FROM turno WHERE ventanilla_id = :v AND estado IN :activos")
 
 
@@ -68,7 +63,7 @@ class Puesto:
     """Una ventanilla ya bloqueada en esta transacción, quién actúa y su turno en curso."""
 
     centro: CentroInfo
-    ventanilla: Any
+    ventanilla: VentanillaInfo
     actor: Actor
     actual: int | None
 
@@ -92,7 +87,7 @@ def puesto(
 
 def turno_staff(conn: Connection, turno_id: int, zona: str) -> dict[str, Any]:
     """El turno como lo ve el personal en su ventanilla."""
-    t = conn.execute(_TURNO, {"id": turno_id}).one()
+    t = consultas.turno(conn, turno_id)
     return {
         "folio": t.folio,
         "tramite": t.tramite_clave,
@@ -120,8 +115,8 @@ def turno_actual(conn: Connection, ventanilla_id: int) -> int | None:
 def _publicar(
     tx: Tx,
     c: CentroInfo,
-    v: Any,
-    t: Any,
+    v: VentanillaInfo,
+    t: TurnoInfo,
     tipo: str,
     ms: int,
     actor: Actor,
@@ -154,14 +149,14 @@ def _publicar(
     )
 
 
-def _exigir_abierta(v: Any) -> None:
+def _exigir_abierta(v: VentanillaInfo) -> None:
     if v.estado == EstadoVentanilla.EN_PAUSA:
         raise Conflicto(f"La ventanilla {v.numero} está en pausa; reanúdela para llamar turnos.")
     if v.estado == EstadoVentanilla.CERRADA:
         raise Conflicto(f"La ventanilla {v.numero} está cerrada; ábrala para llamar turnos.")
 
 
-def _reclamar_siguiente(tx: Tx, c: CentroInfo, v: Any, ms: int) -> int | None:
+def _reclamar_siguiente(tx: Tx, c: CentroInfo, v: VentanillaInfo, ms: int) -> int | None:
     tramites = consultas.tramites_de_ventanilla(tx.conn, v.id)
     if not tramites:
         raise Conflicto(f"La ventanilla {v.numero} no tiene trámites asignados.")
@@ -214,7 +209,7 @@ def llamar(
         p = puesto(tx, centro_slug, numero, actor)
         c, v, quien = p.centro, p.ventanilla, p.actor
         if p.actual is not None:
-            t = tx.ejecutar(_TURNO, {"id": p.actual}).one()
+            t = consultas.turno(tx.conn, p.actual)
             raise Conflicto(
                 f"La ventanilla {numero} ya tiene el turno {t.folio}; finalícelo o márquelo ausente."
             )
@@ -250,7 +245,7 @@ def llamar(
             motivo=motivo[:300],
         )
         mover_ventanilla(tx, v.id, v.estado, AccionVentanilla.OCUPAR)
-        t = tx.ejecutar(_TURNO, {"id": turno_id}).one()
+        t = consultas.turno(tx.conn, turno_id)
         consultas.ajustar_espera(tx.conn, c.id, t.tramite_id, -1)
         datos = {"fuera_de_orden": True, "motivo": motivo} if folio else {}
         _publicar(
@@ -297,7 +292,7 @@ def actuar(
         c, v, quien = p.centro, p.ventanilla, p.actor
         if p.actual is None:
             raise Conflicto(f"La ventanilla {numero} no tiene un turno llamado o en atención.")
-        t = tx.ejecutar(_TURNO, {"id": p.actual}).one()
+        t = consultas.turno(tx.conn, p.actual)
         destino = None
         if accion is Accion.TRANSFERIR:
             if not tramite_destino:
@@ -330,7 +325,7 @@ def actuar(
         return turno_staff(tx.conn, t.id, c.zona)
 
 
-def _nuevo_tramo(tx: Tx, t: Any, tramite_id: int, ms: int) -> None:
+def _nuevo_tramo(tx: Tx, t: TurnoInfo, tramite_id: int, ms: int) -> None:
     """Mismo folio y token; la espera del nuevo tramo empieza al transferir."""
     consultas.ajustar_espera(tx.conn, t.centro_id, tramite_id, +1)
     tx.ejecutar(

@@ -26,8 +26,7 @@ from turnos.servicios.vistas import evento_publico, turno_evento
 from turnos.tiempo import a_ms
 
 _PENDIENTES = text(
-    "SELECT t.*, tr.clave AS tramite_clave, tr.nombre AS tramite_nombre FROM turno t"
-    " JOIN tramite tr ON tr.id = t.tramite_id WHERE t.centro_id = :c AND t.dia <= :dia"
+    consultas.SELECT_TURNO + " WHERE t.centro_id = :c AND t.dia <= :dia"
     " AND t.estado IN :pendientes ORDER BY t.id"
 ).bindparams(bindparam("pendientes", [EstadoTurno.EN_ESPERA.value, *ACTIVOS], expanding=True))
 
@@ -74,9 +73,10 @@ def cerrar_dia(
             )
         dia = dia_local(ahora, c.zona).isoformat()
         vents = bloquear_ventanillas(tx, c.id)  # orden de bloqueo: ventanillas → turnos
-        numeros = {v.id: v.numero for v in vents}
+        numeros: dict[int | None, int] = {v.id: v.numero for v in vents}
         cuenta = {Accion.EXPIRAR: 0, Accion.FINALIZAR: 0}
-        for t in tx.ejecutar(_PENDIENTES, {"c": c.id, "dia": dia}).all():
+        pendientes = tx.ejecutar(_PENDIENTES, {"c": c.id, "dia": dia}).all()
+        for t in map(consultas.TurnoInfo.de_fila, pendientes):
             accion = _ACCION.get(EstadoTurno(t.estado), Accion.EXPIRAR)
             nuevo = mover_turno(tx, t.id, t.estado, accion, _ASIGNAR[accion], ms=ms)
             cuenta[accion] += 1

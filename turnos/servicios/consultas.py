@@ -1,12 +1,15 @@
-"""Lecturas comunes a los servicios: centro, trámite, ventanilla, cola. Errores 404 claros."""
+"""Lecturas comunes a los servicios: centro, trámite, ventanilla, turno, cola. Errores 404 claros.
+
+Cada lectura devuelve un tipo de fila pequeño y congelado (`CentroInfo`, `TramiteInfo`,
+`VentanillaInfo`, `TurnoInfo`) en vez de la fila `Any` de SQLAlchemy."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, Row, text
 
 from turnos.dominio.enrutamiento import Politica
 from turnos.dominio.estados import EstadoTurno
@@ -51,24 +54,62 @@ def centro(conn: Connection, slug: str) -> CentroInfo:
     )
 
 
+@dataclass(frozen=True)
+class TramiteInfo:
+    id: int
+    clave: str
+    nombre: str
+    prefijo: str
+    espera_maxima_min: int | None
+    atencion_maxima_min: int | None
+    costo: str
+
+    @classmethod
+    def de_fila(cls, f: Row[Any]) -> TramiteInfo:
+        return cls(**f._mapping)
+
+
+_COLUMNAS_TRAMITE = (
+    "tr.id, tr.clave, tr.nombre, tr.prefijo, tr.espera_maxima_min, tr.atencion_maxima_min, tr.costo"
+)
 _TRAMITE = text(
-    "SELECT id, clave, nombre, prefijo, espera_maxima_min, atencion_maxima_min, costo"
-    " FROM tramite WHERE centro_id = :c AND clave = :clave AND activo = true"
+    f"SELECT {_COLUMNAS_TRAMITE} FROM tramite tr"
+    " WHERE tr.centro_id = :c AND tr.clave = :clave AND tr.activo = true"
 )
 
 
-def tramite(conn: Connection, centro_id: int, clave: str) -> Any:
+def tramite(conn: Connection, centro_id: int, clave: str) -> TramiteInfo:
     f = conn.execute(_TRAMITE, {"c": centro_id, "clave": clave}).first()
     if f is None:
         raise NoEncontrado(
             f"No existe el trámite «{clave[:20]}» en este centro.", "tramite_no_encontrado"
         )
-    return f
+    return TramiteInfo.de_fila(f)
 
 
-def ventanilla(conn: Connection, centro_id: int, numero: int, *, bloquear: bool = False) -> Any:
+@dataclass(frozen=True)
+class VentanillaInfo:
+    id: int
+    numero: int
+    nombre: str
+    estado: str
+    motivo_pausa: str
+    usuario_id: int | None
+
+    @classmethod
+    def de_fila(cls, f: Row[Any]) -> VentanillaInfo:
+        return cls(**f._mapping)
+
+
+# Las columnas de VentanillaInfo, para quien la lee (o la bloquea) con su propio WHERE.
+COLUMNAS_VENTANILLA = "id, numero, nombre, estado, motivo_pausa, usuario_id"
+
+
+def ventanilla(
+    conn: Connection, centro_id: int, numero: int, *, bloquear: bool = False
+) -> VentanillaInfo:
     sql = (
-        "SELECT id, numero, nombre, estado, motivo_pausa, usuario_id FROM ventanilla"
+        f"SELECT {COLUMNAS_VENTANILLA} FROM ventanilla"
         " WHERE centro_id = :c AND numero = :n AND activo = true"
     )
     if bloquear and conn.dialect.name == "postgresql":
@@ -78,7 +119,59 @@ def ventanilla(conn: Connection, centro_id: int, numero: int, *, bloquear: bool 
         raise NoEncontrado(
             f"No existe la ventanilla {numero} en este centro.", "ventanilla_no_encontrada"
         )
-    return f
+    return VentanillaInfo.de_fila(f)
+
+
+@dataclass(frozen=True)
+class TurnoInfo:
+    """Un tramo de turno con su trámite. Nombre y contacto fuera del repr: nunca a un log."""
+
+    id: int
+    centro_id: int
+    raiz_id: int | None
+    tramo: int
+    folio: str
+    dia: str
+    token: str = field(repr=False)
+    tramite_id: int
+    clase: str
+    origen: str
+    estado: str
+    en_cola_ms: int
+    llamado_ms: int | None
+    inicio_ms: int | None
+    fin_ms: int | None
+    cita_ms: int | None
+    llamadas: int
+    ventanilla_id: int | None
+    usuario_id: int | None
+    motivo: str
+    nombre: str = field(repr=False)
+    contacto: str = field(repr=False)
+    tramite_clave: str
+    tramite_nombre: str
+    atencion_maxima_min: int | None
+    espera_maxima_min: int | None
+
+    @classmethod
+    def de_fila(cls, f: Row[Any]) -> TurnoInfo:
+        return cls(**f._mapping)
+
+
+# SELECT de TurnoInfo; quien lo usa agrega su WHERE (alias t = turno, tr = tramite).
+SELECT_TURNO = (
+    "SELECT t.id, t.centro_id, t.raiz_id, t.tramo, t.folio, t.dia, t.token, t.tramite_id,"
+    " t.clase, t.origen, t.estado, t.en_cola_ms, t.llamado_ms, t.inicio_ms, t.fin_ms,"
+    " t.cita_ms, t.llamadas, t.ventanilla_id, t.usuario_id, t.motivo, t.nombre, t.contacto,"
+    " tr.clave AS tramite_clave, tr.nombre AS tramite_nombre, tr.atencion_maxima_min,"
+    " tr.espera_maxima_min FROM turno t JOIN tramite tr ON tr.id = t.tramite_id"
+)
+_TURNO = text(SELECT_TURNO + " WHERE t.id = :id")
+
+
+def turno(conn: Connection, turno_id: int) -> TurnoInfo:
+    """Un turno que el llamador ya sabe que existe (su id salió de esta transacción)."""
+    return TurnoInfo.de_fila(conn.execute(_TURNO, {"id": turno_id}).one())
 
 
 _COLA = text(
@@ -136,14 +229,13 @@ def personas_delante(
     )
 
 
-def tramites_de_ventanilla(conn: Connection, ventanilla_id: int) -> list[Any]:
-    return list(
-        conn.execute(
-            text(
-                "SELECT tr.id, tr.clave, tr.nombre, tr.espera_maxima_min FROM ventanilla_tramite vt"
-                " JOIN tramite tr ON tr.id = vt.tramite_id WHERE vt.ventanilla_id = :v"
-                " AND tr.activo = true ORDER BY vt.orden, tr.clave"
-            ),
-            {"v": ventanilla_id},
-        )
-    )
+_TRAMITES_DE_VENTANILLA = text(
+    f"SELECT {_COLUMNAS_TRAMITE} FROM ventanilla_tramite vt"
+    " JOIN tramite tr ON tr.id = vt.tramite_id WHERE vt.ventanilla_id = :v"
+    " AND tr.activo = true ORDER BY vt.orden, tr.clave"
+)
+
+
+def tramites_de_ventanilla(conn: Connection, ventanilla_id: int) -> list[TramiteInfo]:
+    filas = conn.execute(_TRAMITES_DE_VENTANILLA, {"v": ventanilla_id})
+    return [TramiteInfo.de_fila(f) for f in filas]

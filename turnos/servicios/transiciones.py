@@ -23,6 +23,7 @@ from turnos.dominio.estados import (
     transicion_ventanilla,
 )
 from turnos.errores import Conflicto
+from turnos.servicios.consultas import COLUMNAS_VENTANILLA, VentanillaInfo
 
 # Para consultas que buscan el turno que ocupa una ventanilla.
 ACTIVOS = sorted(e.value for e in ACTIVOS_EN_VENTANILLA)
@@ -78,18 +79,15 @@ def mover_ventanilla(
     return nuevo
 
 
-def bloquear_ventanilla(tx: Tx, ventanilla_id: int) -> Any:
+def bloquear_ventanilla(tx: Tx, ventanilla_id: int) -> VentanillaInfo:
     """La ventanilla, bloqueada hasta el fin de la transacción (primer paso del orden de bloqueo)."""
-    sql = (
-        "SELECT id, numero, nombre, estado, motivo_pausa, usuario_id FROM ventanilla WHERE id = :v"
-    )
-    return tx.ejecutar(text(sql + (" FOR UPDATE" if tx.es_pg else "")), {"v": ventanilla_id}).one()
+    sql = f"SELECT {COLUMNAS_VENTANILLA} FROM ventanilla WHERE id = :v"
+    f = tx.ejecutar(text(sql + (" FOR UPDATE" if tx.es_pg else "")), {"v": ventanilla_id}).one()
+    return VentanillaInfo.de_fila(f)
 
 
-def bloquear_ventanillas(tx: Tx, centro_id: int) -> list[Any]:
+def bloquear_ventanillas(tx: Tx, centro_id: int) -> list[VentanillaInfo]:
     """Todas las ventanillas del centro, bloqueadas en orden de id (el cierre del día)."""
-    sql = (
-        "SELECT id, numero, nombre, estado, motivo_pausa, usuario_id FROM ventanilla"
-        " WHERE centro_id = :c ORDER BY id"
-    )
-    return list(tx.ejecutar(text(sql + (" FOR UPDATE" if tx.es_pg else "")), {"c": centro_id}))
+    sql = f"SELECT {COLUMNAS_VENTANILLA} FROM ventanilla WHERE centro_id = :c ORDER BY id"
+    filas = tx.ejecutar(text(sql + (" FOR UPDATE" if tx.es_pg else "")), {"c": centro_id})
+    return [VentanillaInfo.de_fila(f) for f in filas]

@@ -10,6 +10,7 @@ from turnos.dominio.estados import EVENTOS_VENTANILLA, AccionVentanilla, EstadoV
 from turnos.errores import Conflicto, EntradaInvalida
 from turnos.permisos import Actor, Permiso
 from turnos.servicios.atencion import Puesto, puesto
+from turnos.servicios.consultas import VentanillaInfo
 from turnos.servicios.transiciones import mover_ventanilla
 from turnos.servicios.vistas import evento_publico, ventanilla_evento
 from turnos.tiempo import a_ms
@@ -31,7 +32,7 @@ def _sin_turno(tx: Tx, p: Puesto, verbo: str) -> None:
         )
 
 
-def _resultado(v: Any, estado: str, motivo: str, **extra: Any) -> dict[str, Any]:
+def _resultado(v: VentanillaInfo, estado: str, motivo: str, **extra: Any) -> dict[str, Any]:
     return {
         "numero": v.numero,
         "nombre": v.nombre,

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from turnos.servicios.consultas import CentroInfo
+from turnos.servicios.consultas import CentroInfo, TurnoInfo, VentanillaInfo
 from turnos.tiempo import iso
 
 
-def turno_evento(t: Any, tramite_clave: str, tramite_nombre: str, estado: str) -> dict[str, Any]:
+def turno_evento(
+    t: TurnoInfo, tramite_clave: str, tramite_nombre: str, estado: str
+) -> dict[str, Any]:
     """El turno como viaja en un evento público: id estable (primer tramo), nunca el token."""
     return {
         "id": t.raiz_id or t.id,
@@ -20,7 +22,7 @@ def turno_evento(t: Any, tramite_clave: str, tramite_nombre: str, estado: str) -
     }
 
 
-def ventanilla_evento(v: Any) -> dict[str, Any]:
+def ventanilla_evento(v: VentanillaInfo) -> dict[str, Any]:
     return {"numero": v.numero, "nombre": v.nombre}
 
 

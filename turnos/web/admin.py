@@ -177,7 +177,7 @@ def _guardar_centro(request: Request, alm: Any, slug: str, form: FormData, quien
 
 
 def _guardar_tramite(request: Request, alm: Any, slug: str, form: FormData, quien: Actor) -> None:
-    datos = {c: form.get(c) for c in catalogo.CAMPOS_TRAMITE if c != "activo"}
+    datos: dict[str, Any] = {c: form.get(c) for c in catalogo.CAMPOS_TRAMITE if c != "activo"}
     datos["activo"] = form.get("activo") == "on"
     catalogo.guardar_tramite(alm, slug, datos, request.app.state.reloj())
     avisar(request, "ok", f"Trámite {str(datos['clave']).upper()} guardado.")

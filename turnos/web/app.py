@@ -130,7 +130,7 @@ def crear_app(
                 https_only=settings.cookie_segura,
             ),
         ],
-        exception_handlers=MANEJADORES,  # type: ignore[arg-type]
+        exception_handlers=MANEJADORES,
         lifespan=ciclo,
     )
     app.state.nucleo = ctx

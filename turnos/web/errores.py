@@ -9,6 +9,7 @@ from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from starlette.templating import Jinja2Templates
 
 from turnos.errores import DemasiadosIntentos, TurnosError
 
@@ -31,7 +32,7 @@ def _es_api(request: Request) -> bool:
 def respuesta_error(request: Request, status: int, codigo: str, mensaje: str) -> Response:
     if _es_api(request):
         return JSONResponse({"error": codigo, "mensaje": mensaje}, status_code=status)
-    plantillas = request.app.state.plantillas
+    plantillas: Jinja2Templates = request.app.state.plantillas
     return plantillas.TemplateResponse(
         request, "error.html", {"status": status, "mensaje": mensaje}, status_code=status
     )

@@ -11,7 +11,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
+from starlette.templating import Jinja2Templates
 
+from turnos.db.almacen import Almacen
 from turnos.dominio.horario import texto_horario
 from turnos.enteros import entero
 from turnos.errores import EntradaInvalida, TurnosError
@@ -31,7 +33,8 @@ def avisar(request: Request, tipo: str, texto_: str) -> None:
 
 
 def tomar_avisos(request: Request) -> list[dict[str, str]]:
-    return request.session.pop("avisos", [])
+    avisos: list[dict[str, str]] = request.session.pop("avisos", [])
+    return avisos
 
 
 def render(
@@ -42,9 +45,8 @@ def render(
         "avisos": tomar_avisos(request),
         "usuario": contexto.pop("usuario", None),
     }
-    return request.app.state.plantillas.TemplateResponse(
-        request, plantilla, {**base, **contexto}, status_code=status
-    )
+    plantillas: Jinja2Templates = request.app.state.plantillas
+    return plantillas.TemplateResponse(request, plantilla, {**base, **contexto}, status_code=status)
 
 
 async def usuario_o_login(
@@ -62,7 +64,8 @@ def centro_de(request: Request, quien: Actor) -> str | None:
     """El centro sobre el que trabaja: el suyo, o el elegido por un usuario estatal."""
 
     def primero() -> str | None:
-        with request.app.state.alm.lectura() as conn:
+        alm: Almacen = request.app.state.alm
+        with alm.lectura() as conn:
             if quien.centro_id is not None:
                 return conn.execute(
                     text("SELECT slug FROM centro WHERE id = :c"), {"c": quien.centro_id}
