@@ -1,9 +1,11 @@
 """Los dos comandos del README, tal como están escritos, en una copia limpia del proyecto y con
 el Python del sistema (en Debian/Ubuntu, «externally-managed»: pip no instala ahí, PEP 668)."""
 
+import contextlib
 import os
 import re
 import shutil
+import signal
 import subprocess
 from pathlib import Path
 
@@ -66,7 +68,13 @@ def test_los_dos_comandos_del_readme_en_una_maquina_nueva(tmp_path):
     salida = tmp_path / "demo.log"
     with salida.open("wb") as f:
         proceso = subprocess.Popen(
-            demo, shell=True, cwd=proyecto, env=env, stdout=f, stderr=subprocess.STDOUT
+            demo,
+            shell=True,
+            cwd=proyecto,
+            env=env,
+            stdout=f,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # sh → bash → turnos serve: se detiene el grupo entero
         )
     try:
         esperar_salud(f"http://127.0.0.1:{puerto}", proceso, 600)
@@ -74,4 +82,6 @@ def test_los_dos_comandos_del_readme_en_una_maquina_nueva(tmp_path):
         assert "Centro de demostración «demo» listo" in texto and "/kiosco/demo?token=" in texto
         assert (proyecto / "turnos.db").exists()
     finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proceso.pid, signal.SIGTERM)
         terminar(proceso)
