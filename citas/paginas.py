@@ -24,6 +24,7 @@ from citas.web import url_publica
 from turnos.errores import TurnosError
 from turnos.kit import avisar, nucleo, render, verificar_csrf
 from turnos.servicios import consultas
+from turnos.tiempo import texto_dia
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -61,7 +62,7 @@ def _disponibles(alm: Any, centro: str, tramite: str, ahora: datetime) -> dict[s
 
 def _texto_dia(fecha: str) -> str:
     try:
-        return vista.texto_dia(datetime.fromisoformat(fecha))
+        return texto_dia(datetime.fromisoformat(fecha))
     except ValueError:
         return ""
 

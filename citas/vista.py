@@ -9,21 +9,8 @@ from typing import Any
 import qrcode
 import qrcode.image.svg
 
-_DIAS = ["lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"]
-_MESES = [
-    "enero",
-    "febrero",
-    "marzo",
-    "abril",
-    "mayo",
-    "junio",
-    "julio",
-    "agosto",
-    "septiembre",
-    "octubre",
-    "noviembre",
-    "diciembre",
-]
+from turnos.tiempo import texto_dia
+
 ESTADOS = {
     "agendada": "Agendada",
     "registrada": "Registrada: ya está en la fila",
@@ -31,10 +18,6 @@ ESTADOS = {
     "no_presentada": "No se presentó",
     "cancelada": "Cancelada",
 }
-
-
-def texto_dia(momento: datetime) -> str:
-    return f"{_DIAS[momento.weekday()]} {momento.day} de {_MESES[momento.month - 1]}"
 
 
 def texto_fecha_hora(iso: str) -> str:

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Literal
 
 from firmware_config.perfiles import PerfilImpresora
+from turnos.tiempo import texto_dia
 
 Clase = Literal["general", "preferente", "cita"]
 
@@ -22,21 +23,6 @@ ETIQUETAS_CLASE: dict[str, str] = {
     "cita": "Cita programada",
 }
 
-_MESES = [
-    "enero",
-    "febrero",
-    "marzo",
-    "abril",
-    "mayo",
-    "junio",
-    "julio",
-    "agosto",
-    "septiembre",
-    "octubre",
-    "noviembre",
-    "diciembre",
-]
-_DIAS = ["lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"]
 
 # Redondeo del rango mostrado: un ciudadano planea en bloques de 5 minutos, no en minutos sueltos.
 _PASO_MIN = 5
@@ -99,9 +85,7 @@ def estimar_espera(
 
 def texto_fecha(momento: datetime) -> str:
     """'viernes 21 de noviembre de 2025, 10:35 h' (sin depender del locale del sistema)."""
-    dia = _DIAS[momento.weekday()]
-    mes = _MESES[momento.month - 1]
-    return f"{dia} {momento.day} de {mes} de {momento.year}, {momento:%H:%M} h"
+    return f"{texto_dia(momento)} de {momento.year}, {momento:%H:%M} h"
 
 
 def texto_espera(espera_min: int | None, espera_max: int | None) -> str:

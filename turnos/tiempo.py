@@ -20,3 +20,26 @@ def desde_ms(ms: int, zona: str = "UTC") -> datetime:
 
 def iso(ms: int | None, zona: str) -> str | None:
     return None if ms is None else desde_ms(ms, zona).isoformat(timespec="seconds")
+
+
+# Nombres en español sin depender del locale del sistema (el kiosco y citas los comparten).
+DIAS = ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")
+MESES = (
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+)
+
+
+def texto_dia(momento: datetime) -> str:
+    """'viernes 21 de noviembre'."""
+    return f"{DIAS[momento.weekday()]} {momento.day} de {MESES[momento.month - 1]}"
