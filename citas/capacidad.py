@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from turnos.capacidades import Capacidad, FragmentoOpenAPI, perezosa
+from turnos.capacidades import Capacidad, Enlace, FragmentoOpenAPI, perezosa
 
 _AQUI = Path(__file__).resolve().parent
 
@@ -38,4 +38,8 @@ CAPACIDAD = Capacidad(
     demo=perezosa("citas.configuracion:sembrar_demo"),
     iniciar=perezosa("citas.servicio:iniciar"),
     detener=perezosa("citas.servicio:detener"),
+    enlaces=(
+        Enlace("admin", "Agenda de citas", "/admin/agenda-citas?centro={centro}"),
+        Enlace("admin", "Correos de citas", "/admin/correos-citas?centro={centro}"),
+    ),
 )

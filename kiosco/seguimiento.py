@@ -46,14 +46,14 @@ def leer(alm: Any, token: str) -> tuple[dict[str, Any], dict[str, Any]]:
 
 async def pagina(request: Request) -> Response:
     token = request.path_params["token"]
-    _, vista = await run_in_threadpool(leer, request.app.state.alm, token)
+    publico, vista = await run_in_threadpool(leer, request.app.state.alm, token)
     from kiosco.web import CSP
 
     plantillas: Jinja2Templates = request.app.state.plantillas
     return plantillas.TemplateResponse(
         request,
         "ticket_movil.html",
-        {"vista": vista, "token": token},
+        {"vista": vista, "token": token, "publico": publico},
         headers={"Content-Security-Policy": CSP, "Cache-Control": "no-store"},
     )
 

@@ -42,6 +42,36 @@ class FragmentoOpenAPI:
 
 
 @dataclass(frozen=True)
+class Enlace:
+    """Una entrada de navegación: ``ruta`` admite ``{centro}`` (el slug de la página anfitriona)."""
+
+    lugar: str
+    etiqueta: str
+    ruta: str
+
+
+@dataclass(frozen=True)
+class CierreTurno:
+    """Lo que sabe la transacción que cierra un turno (sin nombre ni contacto del ciudadano)."""
+
+    centro_id: int
+    turno_id: int  # el id de la raíz: un turno transferido conserva su identidad
+    tramo_id: int
+    tramite_id: int
+    tramite_clave: str
+    ventanilla_id: int
+    ventanilla_numero: int
+    usuario_id: int | None
+    estado: str
+    clase: str
+    en_cola_ms: int
+    llamado_ms: int | None
+    inicio_ms: int | None
+    fin_ms: int
+    cita_ms: int | None
+
+
+@dataclass(frozen=True)
 class Capacidad:
     """Registro de una capacidad. Todo es opcional salvo el nombre.
 
@@ -66,6 +96,17 @@ class Capacidad:
       a ``/metrics`` (lo junta quien sirve ``/metrics``; leído de la BD en cada scrape).
     - ``demo``: ``f(alm, centro_slug, ahora)`` siembra lo suyo en el centro de demostración
       (``turnos serve --demo``), después del catálogo del núcleo.
+    - ``al_cerrar_turno``: ``f(tx, cierre)`` dentro de la MISMA transacción en que una ventanilla
+      deja un turno en estado final (finalizado o ausente; una transferencia no lo cierra):
+      p. ej. abrir su encuesta o marcar atendida su cita. Si falla, la acción entera se revierte.
+    - ``vista_turno``: ``f(conn, turno_id, estado) -> dict`` con llaves que se
+      agregan a la vista pública del turno (``GET /api/v1/turnos/{token}``, ``/t/{token}``).
+    - ``servicios``: funciones que ofrece a las demás por nombre (``turnos.kit.servicio``), sin
+      que la importen; p. ej. ``"abrir_manifestacion"`` del buzón que usa la encuesta.
+    - ``enlaces``: entradas de navegación en páginas del núcleo u otras capacidades
+      (lugares ``"admin"``, ``"tablero"``, ``"ventanilla"``).
+    - ``fragmentos``: lugar -> plantillas Jinja que la página anfitriona incluye con su propio
+      contexto (lugares ``"tablero"``, ``"turno_publico"``, ``"ventanilla"``).
     """
 
     nombre: str
@@ -82,6 +123,11 @@ class Capacidad:
     turno_en_kiosco: Callable[..., Awaitable[dict[str, Any]]] | None = None
     metricas: Callable[..., bytes] | None = None
     demo: Callable[..., None] | None = None
+    al_cerrar_turno: Callable[..., None] | None = None
+    vista_turno: Callable[..., Mapping[str, Any]] | None = None
+    servicios: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
+    enlaces: Sequence[Enlace] = ()
+    fragmentos: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
 
 def _resolver(ruta: str) -> Any:
@@ -151,3 +197,44 @@ def permisos_agregados(capacidades: Iterable[Capacidad] | None = None) -> dict[s
         for rol, permisos in cap.permisos.items():
             juntos[rol] = juntos.get(rol, frozenset()) | frozenset(permisos)
     return juntos
+
+
+def al_cerrar_turno(tx: Any, cierre: CierreTurno) -> None:
+    """Avisa a cada capacidad, dentro de la transacción del cierre."""
+    for cap in descubrir():
+        if cap.al_cerrar_turno is not None:
+            cap.al_cerrar_turno(tx, cierre)
+
+
+def vista_turno(conn: Any, turno_id: int, estado: str) -> dict[str, Any]:
+    """Las llaves que las capacidades agregan a la vista pública de un turno."""
+    extra: dict[str, Any] = {}
+    for cap in descubrir():
+        if cap.vista_turno is not None:
+            extra.update(cap.vista_turno(conn, turno_id, estado))
+    return extra
+
+
+def servicio(nombre: str) -> Callable[..., Any] | None:
+    """La función ``nombre`` que ofrece alguna capacidad instalada, o None."""
+    for cap in descubrir():
+        if nombre in cap.servicios:
+            return cap.servicios[nombre]
+    return None
+
+
+def enlaces(lugar: str, capacidades: Iterable[Capacidad] | None = None) -> list[Enlace]:
+    return [
+        e
+        for cap in (descubrir() if capacidades is None else capacidades)
+        for e in cap.enlaces
+        if e.lugar == lugar
+    ]
+
+
+def fragmentos(lugar: str, capacidades: Iterable[Capacidad] | None = None) -> list[str]:
+    return [
+        f
+        for cap in (descubrir() if capacidades is None else capacidades)
+        for f in cap.fragmentos.get(lugar, ())
+    ]

@@ -16,7 +16,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.templating import Jinja2Templates
 
-from turnos.capacidades import Capacidad, FragmentoOpenAPI
+from turnos.capacidades import Capacidad, CierreTurno, Enlace, FragmentoOpenAPI, servicio
 from turnos.db.almacen import Almacen
 from turnos.eventos.hub import Hub, Suscripcion
 from turnos.eventos.websocket import leer_hasta_cerrar
@@ -34,6 +34,8 @@ from turnos.web.personal import avisar, render
 
 __all__ = [
     "Capacidad",
+    "CierreTurno",
+    "Enlace",
     "FragmentoOpenAPI",
     "Hub",
     "Nucleo",
@@ -58,6 +60,7 @@ __all__ = [
     "registrar_conexion",
     "render",
     "salida",
+    "servicio",
     "respuesta_json",
     "verificar_csrf",
     "turno_en_kiosco",

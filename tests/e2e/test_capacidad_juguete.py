@@ -34,6 +34,21 @@ APP = textwrap.dedent(
             return cliente.get("/juguete/saludos", headers={"Authorization": "Bearer " + token})
         jefe, kiosco = get(centro.jefe_token), get(centro.kiosco_token)
         print(jefe.status_code, jefe.json()["saludos"], kiosco.status_code)
+        # Los ganchos: cerrar un turno en una ventanilla, su vista pública, enlace y fragmento.
+        k = {"Authorization": "Bearer " + centro.kiosco_token}
+        v = {"Authorization": "Bearer " + centro.staff_tokens[0]}
+        turno = cliente.post("/api/v1/centros/prueba/turnos", json={"tramite": "A"}, headers=k)
+        token = turno.json()["token"]
+        for accion in ("abrir", "llamar", "iniciar", "finalizar"):
+            r = cliente.post("/api/v1/centros/prueba/ventanillas/1/" + accion, headers=v)
+            assert r.status_code == 200, r.text
+        print(get(centro.jefe_token).json()["saludos"])
+        print(cliente.get("/api/v1/turnos/" + token).json()["juguete"])
+        print("Fragmento de juguete: atendido" in cliente.get("/t/" + token).text)
+        admin = cliente.get("/admin/prueba/tramites", headers={"Authorization": "Bearer " + centro.jefe_token})
+        print(admin.status_code, 'href="/juguete/saludos?centro=prueba"' in admin.text)
+        from turnos.capacidades import servicio
+        print(servicio("saludar")("mundo"), servicio("no_existe"))
     """
 )
 
@@ -73,7 +88,15 @@ def test_una_capacidad_nueva_se_enchufa_sin_tocar_el_nucleo(tmp_path):
     app = _correr(["-c", APP, url], entorno)
     assert app.returncode == 0, app.stderr
     # El jefe tiene el permiso que agregó la capacidad; el kiosco no.
-    assert app.stdout.split("\n")[0] == "200 ['hola'] 403"
+    lineas = app.stdout.split("\n")
+    assert lineas[0] == "200 ['hola'] 403"
+    # El cierre corrió dentro de la transacción de «finalizar»; la vista pública y la página
+    # /t/{token} llevan lo de la capacidad; otra capacidad la usa por nombre.
+    assert lineas[1] == "['hola', 'cerrado atendido A v1']"
+    assert lineas[2] == "atendido"
+    assert lineas[3] == "True"
+    assert lineas[4] == "200 True"
+    assert lineas[5] == "hola mundo None"
 
 
 def test_sin_instalarla_el_nucleo_no_la_ve(tmp_path):

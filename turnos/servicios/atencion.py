@@ -9,6 +9,8 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, text
 
+from turnos import capacidades
+from turnos.capacidades import CierreTurno
 from turnos.db.almacen import Almacen, Tx
 from turnos.dominio.enrutamiento import Candidato, ordenar
 from turnos.dominio.estados import (
@@ -309,6 +311,8 @@ def actuar(
             _nuevo_tramo(tx, t, destino.id, ms)
             extra["destino"] = destino.clave
             datos = {"destino": destino.clave, "motivo": motivo[:300]}
+        elif not activo(nuevo):
+            capacidades.al_cerrar_turno(tx, _cierre(t, v, quien, nuevo.value, ms))
         _publicar(
             tx,
             c,
@@ -323,6 +327,26 @@ def actuar(
             **extra,
         )
         return turno_staff(tx.conn, t.id, c.zona)
+
+
+def _cierre(t: TurnoInfo, v: VentanillaInfo, quien: Actor, estado: str, ms: int) -> CierreTurno:
+    return CierreTurno(
+        centro_id=t.centro_id,
+        turno_id=t.raiz_id or t.id,
+        tramo_id=t.id,
+        tramite_id=t.tramite_id,
+        tramite_clave=t.tramite_clave,
+        ventanilla_id=v.id,
+        ventanilla_numero=v.numero,
+        usuario_id=quien.usuario_id,
+        estado=estado,
+        clase=t.clase,
+        en_cola_ms=t.en_cola_ms,
+        llamado_ms=t.llamado_ms,
+        inicio_ms=t.inicio_ms,
+        fin_ms=ms,
+        cita_ms=t.cita_ms,
+    )
 
 
 def _nuevo_tramo(tx: Tx, t: TurnoInfo, tramite_id: int, ms: int) -> None:

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import text
 
+from turnos import capacidades
 from turnos.db.almacen import Almacen, Tx
 from turnos.dominio.estados import (
     EVENTOS,
@@ -197,7 +198,9 @@ def estado_publico(alm: Almacen, token: str) -> dict[str, Any]:
             if t.estado == EstadoTurno.EN_ESPERA
             else 0
         )
+        extra = capacidades.vista_turno(conn, t.raiz_id or t.id, t.estado)
     return {
+        **extra,
         "folio": t.folio,
         "centro": t.centro_slug,
         "centro_nombre": t.centro_nombre,

@@ -19,7 +19,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from turnos import tiempo
-from turnos.capacidades import Capacidad, descubrir
+from turnos.capacidades import Capacidad, descubrir, enlaces, fragmentos
 from turnos.db import candado
 from turnos.db.almacen import Almacen
 from turnos.db.motor import crear_motor
@@ -56,6 +56,12 @@ def plantillas(capacidades: tuple[Capacidad, ...] | None = None) -> Jinja2Templa
         if cap.plantillas is not None:
             carpetas.append(cap.plantillas)
     entorno = jinja2.Environment(loader=jinja2.FileSystemLoader(carpetas), autoescape=True)
+    caps = descubrir() if capacidades is None else capacidades
+    # Lo que las capacidades agregan a páginas ajenas (Capacidad.enlaces / .fragmentos).
+    entorno.globals["enlaces"] = lambda lugar, centro="": [
+        (e.etiqueta, e.ruta.format(centro=centro)) for e in enlaces(lugar, caps)
+    ]
+    entorno.globals["fragmentos"] = lambda lugar: fragmentos(lugar, caps)
     return Jinja2Templates(env=entorno)
 
 

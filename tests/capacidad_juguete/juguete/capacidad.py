@@ -2,13 +2,19 @@
 
 from pathlib import Path
 
-from turnos.capacidades import Capacidad, diferido, perezosa
+from turnos.capacidades import Capacidad, Enlace, diferido, perezosa
 
 CAPACIDAD = Capacidad(
     nombre="juguete",
     rutas=diferido("juguete.web:RUTAS"),
     tablas="juguete.tablas",
     migraciones=Path(__file__).parent / "migraciones",
+    plantillas=Path(__file__).parent / "plantillas",
     cli=perezosa("juguete.cli:registrar"),
     permisos={"jefe": frozenset({"ver_saludos"})},
+    al_cerrar_turno=perezosa("juguete.ganchos:al_cerrar"),
+    vista_turno=perezosa("juguete.ganchos:vista"),
+    servicios={"saludar": perezosa("juguete.ganchos:saludar")},
+    enlaces=(Enlace("admin", "Saludos de juguete", "/juguete/saludos?centro={centro}"),),
+    fragmentos={"turno_publico": ("juguete_turno.html",)},
 )
