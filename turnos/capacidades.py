@@ -51,6 +51,22 @@ class Enlace:
 
 
 @dataclass(frozen=True)
+class TablaReporte:
+    """Una tabla que una capacidad agrega a los reportes de métricas (``turnos reporte --tabla
+    {nombre}``, /tablero/{centro}/reportes en HTML/CSV/XLSX). Cada función recibe
+    ``(conn, centro_id, desde, hasta, zona)`` (fechas locales del centro, ambas incluidas) y
+    devuelve filas (dicts con las mismas llaves). ``evidencia`` da filas para la hoja de
+    evidencia MAS con llaves ``indicador``, ``valor``, ``detalle``; ``datos_abiertos`` solo
+    agregados (nunca datos personales ni texto libre)."""
+
+    nombre: str
+    titulo: str
+    filas: Callable[..., list[dict[str, Any]]]
+    evidencia: Callable[..., list[dict[str, Any]]] | None = None
+    datos_abiertos: Callable[..., list[dict[str, Any]]] | None = None
+
+
+@dataclass(frozen=True)
 class CierreTurno:
     """Lo que sabe la transacción que cierra un turno (sin nombre ni contacto del ciudadano)."""
 
@@ -105,6 +121,8 @@ class Capacidad:
       que la importen; p. ej. ``"abrir_manifestacion"`` del buzón que usa la encuesta.
     - ``enlaces``: entradas de navegación en páginas del núcleo u otras capacidades
       (lugares ``"admin"``, ``"tablero"``, ``"ventanilla"``).
+    - ``reportes``: tablas ``TablaReporte`` que se suman a los reportes, la evidencia MAS y los
+      datos abiertos de métricas.
     - ``fragmentos``: lugar -> plantillas Jinja que la página anfitriona incluye con su propio
       contexto (lugares ``"tablero"``, ``"turno_publico"``, ``"ventanilla"``).
     """
@@ -128,6 +146,7 @@ class Capacidad:
     servicios: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
     enlaces: Sequence[Enlace] = ()
     fragmentos: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    reportes: Sequence[TablaReporte] = ()
 
 
 def _resolver(ruta: str) -> Any:
@@ -237,4 +256,10 @@ def fragmentos(lugar: str, capacidades: Iterable[Capacidad] | None = None) -> li
         f
         for cap in (descubrir() if capacidades is None else capacidades)
         for f in cap.fragmentos.get(lugar, ())
+    ]
+
+
+def tablas_reporte(capacidades: Iterable[Capacidad] | None = None) -> list[TablaReporte]:
+    return [
+        t for cap in (descubrir() if capacidades is None else capacidades) for t in cap.reportes
     ]

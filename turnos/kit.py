@@ -16,7 +16,14 @@ from typing import Any
 from starlette.requests import Request
 from starlette.templating import Jinja2Templates
 
-from turnos.capacidades import Capacidad, CierreTurno, Enlace, FragmentoOpenAPI, servicio
+from turnos.capacidades import (
+    Capacidad,
+    CierreTurno,
+    Enlace,
+    FragmentoOpenAPI,
+    TablaReporte,
+    servicio,
+)
 from turnos.db.almacen import Almacen
 from turnos.eventos.hub import Hub, Suscripcion
 from turnos.eventos.websocket import leer_hasta_cerrar
@@ -40,6 +47,7 @@ __all__ = [
     "Hub",
     "Nucleo",
     "Suscripcion",
+    "TablaReporte",
     "abrir_almacen",
     "actor",
     "actor_con_csrf",
