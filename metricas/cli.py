@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from metricas import consultas, registro, reportes
+from metricas import consultas, extras, registro, reportes
 from turnos import tiempo
 from turnos.dominio.numeracion import dia_local
 from turnos.errores import EntradaInvalida
@@ -42,12 +42,15 @@ def cmd_reporte(args: argparse.Namespace) -> int:
             alm.motor, conn, args.centro, args.desde, args.hasta, hoy, a_ms(ahora)
         )
     tablas = {n: reportes.tabla(inf, n) for n in reportes.TABLAS}
+    tablas.update(extras.tablas(alm, inf))
     if args.formato == "csv":
         contenido: bytes | str = reportes.a_csv(tablas[args.tabla])
     elif args.formato == "xlsx":
         contenido = reportes.a_xlsx(tablas)
     else:
-        contenido = html_evidencia(inf) if args.tabla == "evidencia" else html_tablas(inf, tablas)
+        contenido = (
+            html_evidencia(inf, alm) if args.tabla == "evidencia" else html_tablas(inf, tablas)
+        )
     if args.salida:
         destino = Path(args.salida)
         if isinstance(contenido, bytes):
@@ -68,7 +71,7 @@ def _entorno() -> Environment:
     return plantillas().env
 
 
-def html_evidencia(inf: consultas.Informe) -> str:
+def html_evidencia(inf: consultas.Informe, alm: Any = None) -> str:
     """La evidencia MAS como archivo HTML (sin servidor: el CSS va dentro)."""
     from metricas.web import contexto_evidencia
 
@@ -76,7 +79,7 @@ def html_evidencia(inf: consultas.Informe) -> str:
     html = (
         _entorno()
         .get_template("evidencia.html")
-        .render(desde=inf.desde, hasta=inf.hasta, **contexto_evidencia(inf))
+        .render(desde=inf.desde, hasta=inf.hasta, **contexto_evidencia(inf, alm))
     )
     enlace = '<link rel="stylesheet" href="/static/metricas/evidencia.css">'
     return html.replace(enlace, f"<style>\n{css}</style>")
@@ -92,7 +95,7 @@ def html_tablas(inf: consultas.Informe, tablas: dict[str, list[dict[str, Any]]])
     from markupsafe import escape
 
     for nombre, filas in tablas.items():
-        partes.append(f"<h2>{escape(reportes.TITULOS[nombre])}</h2>")
+        partes.append(f"<h2>{escape(reportes.TITULOS.get(nombre) or extras.titulo(nombre))}</h2>")
         if not filas:
             partes.append("<p>Sin datos.</p>")
             continue
@@ -147,7 +150,7 @@ def registrar(sub: Any, comando: Any) -> None:
     r.add_argument("--formato", choices=["csv", "xlsx", "html"], default="csv")
     r.add_argument(
         "--tabla",
-        choices=[*reportes.TABLAS, "evidencia"],
+        choices=[*reportes.TABLAS, *extras.nombres(), "evidencia"],
         default="tramites",
         help="CSV: qué tabla; HTML: «evidencia» da la hoja MAS imprimible",
     )

@@ -17,7 +17,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 
-from metricas import consultas, formato, kpis, prometheus, registro, reportes, tablero
+from metricas import consultas, extras, formato, kpis, prometheus, registro, reportes, tablero
 from metricas.tablero_ws import servir_tablero
 from turnos.dominio.numeracion import dia_local
 from turnos.errores import EntradaInvalida, NoAutenticado, TurnosError
@@ -164,6 +164,7 @@ async def pagina_reportes(request: Request) -> Response:
         "nombre_centro": nombre_centro,
         "desde": desde,
         "hasta": hasta,
+        "tablas_extra": [(t.nombre, t.titulo) for t in extras.declaradas()],
     }
     nombre = f"{slug}_{desde.isoformat()}_{hasta.isoformat()}"
     if vista == "registro":
@@ -184,14 +185,15 @@ async def pagina_reportes(request: Request) -> Response:
             if formato != "html"
             else ""
         )
-        return render(
-            request, "evidencia.html", {**base, **contexto_evidencia(inf), "aviso": aviso}
-        )
+        alm = request.app.state.alm
+        contexto = await run_in_threadpool(contexto_evidencia, inf, alm)
+        return render(request, "evidencia.html", {**base, **contexto, "aviso": aviso})
     tablas = {n: reportes.tabla(inf, n) for n in reportes.TABLAS}
+    tablas.update(await run_in_threadpool(extras.tablas, request.app.state.alm, inf))
     if formato == "csv":
         cual = q.get("tabla", "tramites")
         if cual not in tablas:
-            raise EntradaInvalida(f"Tabla no válida; use {', '.join(reportes.TABLAS)}.")
+            raise EntradaInvalida(f"Tabla no válida; use {', '.join(tablas)}.")
         return _descarga(reportes.a_csv(tablas[cual]).encode("utf-8-sig"), f"{nombre}_{cual}.csv")
     if formato == "xlsx":
         return _descarga(reportes.a_xlsx(tablas), f"{nombre}.xlsx")
@@ -203,7 +205,7 @@ async def pagina_reportes(request: Request) -> Response:
             "puede_registro": quien.puede(Permiso.VER_REGISTRO),
             "tablas": [
                 (
-                    reportes.TITULOS[n],
+                    reportes.TITULOS.get(n) or extras.titulo(n),
                     [reportes.encabezado(c) for c in (filas[0] if filas else [])],
                     [list(reportes.formatear(f).values()) for f in filas],
                 )
@@ -213,9 +215,10 @@ async def pagina_reportes(request: Request) -> Response:
     )
 
 
-def contexto_evidencia(inf: consultas.Informe) -> dict[str, Any]:
+def contexto_evidencia(inf: consultas.Informe, alm: Any = None) -> dict[str, Any]:
     total = kpis.resumen(inf.total)
     return {
+        "extras": extras.evidencia(alm, inf) if alm is not None else [],
         "nombre_centro": inf.centro.nombre,
         "filas": reportes.evidencia(inf),
         "total": reportes.formatear(reportes._cifras(inf.total, completo=False)),
@@ -294,17 +297,26 @@ def _periodo_abierto(request: Request, hoy: date) -> tuple[date, date]:
     return desde, hasta
 
 
-def _datos_abiertos(request: Request, slug: str) -> tuple[str, date, date, list[dict[str, Any]]]:
+def _datos_abiertos(
+    request: Request, slug: str
+) -> tuple[str, date, date, list[dict[str, Any]], dict[str, list[dict[str, Any]]]]:
     nombre, hoy = _centro_y_hoy(request, slug)
     desde, hasta = _periodo_abierto(request, hoy)
-    return nombre, desde, hasta, reportes.datos_abiertos(_informe(request, slug, desde, hasta))
+    inf = _informe(request, slug, desde, hasta)
+    return (
+        nombre,
+        desde,
+        hasta,
+        reportes.datos_abiertos(inf),
+        extras.datos_abiertos(request.app.state.alm, inf),
+    )
 
 
 async def datos_abiertos(request: Request) -> Response:
     slug = request.path_params["centro"]
     extension = request.path_params.get("extension")
     try:
-        nombre, desde, hasta, filas = await run_in_threadpool(_datos_abiertos, request, slug)
+        nombre, desde, hasta, filas, otras = await run_in_threadpool(_datos_abiertos, request, slug)
     except TurnosError as exc:
         # Quien pide .json/.csv es un programa: el error va en su formato, no en una página HTML.
         if extension == "json":
@@ -317,6 +329,11 @@ async def datos_abiertos(request: Request) -> Response:
             )
         raise
     if extension == "csv":
+        cual = request.query_params.get("tabla", "")
+        if cual:  # las tablas agregadas de otras capacidades (citas, encuestas, buzón…)
+            if cual not in otras:
+                raise EntradaInvalida(f"Tabla no válida; use {', '.join(otras) or 'ninguna'}.")
+            return _descarga(reportes.a_csv(otras[cual]).encode(), f"{slug}_{cual}.csv")
         return _descarga(
             reportes.a_csv(filas, [c for c, _ in reportes.DICCIONARIO]).encode(),
             f"{slug}_datos_abiertos.csv",
@@ -329,6 +346,7 @@ async def datos_abiertos(request: Request) -> Response:
                 "hasta": hasta.isoformat(),
                 "diccionario": dict(reportes.DICCIONARIO),
                 "datos": filas,
+                "agregados": otras,
             }
         )
     if extension is not None:
@@ -344,6 +362,7 @@ async def datos_abiertos(request: Request) -> Response:
             "diccionario": reportes.DICCIONARIO,
             "filas": len(filas),
             "minimo": reportes.MINIMO_TIEMPOS,
+            "otras": [(n, extras.titulo(n), len(f)) for n, f in otras.items()],
         },
     )
 

@@ -47,6 +47,14 @@ APP = textwrap.dedent(
         print("Fragmento de juguete: atendido" in cliente.get("/t/" + token).text)
         admin = cliente.get("/admin/prueba/tramites", headers={"Authorization": "Bearer " + centro.jefe_token})
         print(admin.status_code, 'href="/juguete/saludos?centro=prueba"' in admin.text)
+        j = {"Authorization": "Bearer " + centro.jefe_token}
+        base = "/tablero/prueba/reportes?desde=2020-01-01&hasta=2020-01-31"
+        print(">Saludos de juguete</h2>" in cliente.get(base + "&vista=indicadores", headers=j).text)
+        csv = cliente.get(base + "&vista=indicadores&formato=csv&tabla=saludos", headers=j).text
+        print(csv.strip().splitlines()[-1])
+        print("Saludos registrados" in cliente.get(base + "&vista=evidencia", headers=j).text)
+        abiertos = cliente.get("/datos-abiertos/prueba.json?desde=2020-01-01&hasta=2020-01-02").json()
+        print(abiertos["agregados"])
         from turnos.capacidades import servicio
         print(servicio("saludar")("mundo"), servicio("no_existe"))
     """
@@ -96,7 +104,12 @@ def test_una_capacidad_nueva_se_enchufa_sin_tocar_el_nucleo(tmp_path):
     assert lineas[2] == "atendido"
     assert lineas[3] == "True"
     assert lineas[4] == "200 True"
-    assert lineas[5] == "hola mundo None"
+    # Las tablas de la capacidad en los reportes, la evidencia MAS y los datos abiertos.
+    assert lineas[5] == "True"
+    assert lineas[6] == "1,2020-01-01,2,America/Mexico_City"
+    assert lineas[7] == "True"
+    assert lineas[8] == "{'saludos': [{'fecha': '2020-01-02', 'saludos': 3}]}"
+    assert lineas[9] == "hola mundo None"
 
 
 def test_sin_instalarla_el_nucleo_no_la_ve(tmp_path):

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from turnos.capacidades import Capacidad, Enlace, diferido, perezosa
+from turnos.capacidades import Capacidad, Enlace, TablaReporte, diferido, perezosa
 
 CAPACIDAD = Capacidad(
     nombre="juguete",
@@ -17,4 +17,13 @@ CAPACIDAD = Capacidad(
     servicios={"saludar": perezosa("juguete.ganchos:saludar")},
     enlaces=(Enlace("admin", "Saludos de juguete", "/juguete/saludos?centro={centro}"),),
     fragmentos={"turno_publico": ("juguete_turno.html",)},
+    reportes=(
+        TablaReporte(
+            "saludos",
+            "Saludos de juguete",
+            filas=perezosa("juguete.ganchos:filas"),
+            evidencia=perezosa("juguete.ganchos:evidencia"),
+            datos_abiertos=perezosa("juguete.ganchos:agregados"),
+        ),
+    ),
 )

@@ -17,3 +17,16 @@ def vista(conn, turno_id, estado) -> dict:
 
 def saludar(nombre: str) -> str:
     return f"hola {nombre}"
+
+
+def filas(conn, centro_id, desde, hasta, zona) -> list[dict]:
+    n = conn.execute(text("SELECT count(*) FROM juguete_saludo")).scalar_one()
+    return [{"centro_id": centro_id, "desde": desde.isoformat(), "saludos": n, "zona": zona}]
+
+
+def evidencia(conn, centro_id, desde, hasta, zona) -> list[dict]:
+    return [{"indicador": "Saludos registrados", "valor": "7", "detalle": "de juguete"}]
+
+
+def agregados(conn, centro_id, desde, hasta, zona) -> list[dict]:
+    return [{"fecha": hasta.isoformat(), "saludos": 3}]
