@@ -97,3 +97,29 @@ def test_evidencia_mas_imprime_a_pdf_en_una_pagina(navegador, tmp_path) -> None:
     paginas = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
     assert paginas == 1, f"la evidencia ocupa {paginas} páginas"
     (tmp_path / "evidencia.pdf").write_bytes(pdf)
+
+
+def test_tablero_lleno_sin_violaciones_serias_de_axe(pagina, vivo) -> None:
+    """Con más movimientos de los que caben, la bitácora se recorre con el teclado (axe:
+    scrollable-region-focusable era el único hallazgo serio del tablero)."""
+    from tests.browser.test_kiosco_navegador import serias
+
+    srv, centro = vivo
+    kiosco = {"Authorization": f"Bearer {centro.kiosco_token}"}
+    for _ in range(40):
+        r = httpx.post(
+            f"{srv.url}/api/v1/centros/prueba/turnos", json={"tramite": "A"}, headers=kiosco
+        )
+        assert r.status_code == 201
+    pagina.goto(f"{srv.url}/tablero/prueba")
+    pagina.get_by_label("Usuario").fill("jefe-prueba")
+    pagina.get_by_label("Contraseña").fill("contrasena-segura")
+    pagina.get_by_role("button", name="Entrar").click()
+    pagina.wait_for_url(re.compile(r"/tablero/prueba$"))
+    pagina.locator("#conexion[data-estado='en-vivo']").wait_for()
+    pagina.set_viewport_size({"width": 1280, "height": 800})
+    pagina.evaluate("document.getElementById('bitacora').style.maxHeight = '5rem'")
+    alto = pagina.evaluate("document.getElementById('bitacora').scrollHeight")
+    visible = pagina.evaluate("document.getElementById('bitacora').clientHeight")
+    assert alto > visible  # de verdad se desborda: la regla de axe aplica
+    assert serias(pagina) == []

@@ -58,3 +58,25 @@ def test_login_abrir_llamar_finalizar(pagina, vivo):
     from playwright.sync_api import expect
 
     expect(celda).to_have_text("1", timeout=10_000)
+
+
+def test_un_summary_con_el_foco_lleva_el_mismo_anillo_que_los_botones(pagina, vivo):
+    s, _ = vivo
+    pagina.goto(f"{s.url}/ventanilla")
+    pagina.get_by_label("Usuario").fill("v1-prueba")
+    pagina.get_by_label("Contraseña").fill("contrasena-segura")
+    pagina.get_by_role("button", name="Entrar").click()
+    pagina.get_by_role("button", name="Abrir Ventanilla 1").click()
+    pagina.get_by_text("Ventanilla abierta.").wait_for()
+
+    def anillo(selector: str) -> list[str]:
+        pagina.focus(selector)
+        return pagina.eval_on_selector(
+            selector,
+            "e => { const c = getComputedStyle(e); return [c.outlineStyle, c.outlineWidth,"
+            " c.outlineColor]; }",
+        )
+
+    boton = anillo("button")
+    assert boton[0] == "solid" and boton[1] == "3px"
+    assert anillo("summary") == boton
