@@ -299,7 +299,7 @@ def _periodo_abierto(request: Request, hoy: date) -> tuple[date, date]:
 
 def _datos_abiertos(
     request: Request, slug: str
-) -> tuple[str, date, date, list[dict[str, Any]], dict[str, list[dict[str, Any]]]]:
+) -> tuple[str, date, date, list[dict[str, Any]], dict[str, list[dict[str, Any]]], date]:
     nombre, hoy = _centro_y_hoy(request, slug)
     desde, hasta = _periodo_abierto(request, hoy)
     inf = _informe(request, slug, desde, hasta)
@@ -309,6 +309,7 @@ def _datos_abiertos(
         hasta,
         reportes.datos_abiertos(inf),
         extras.datos_abiertos(request.app.state.alm, inf),
+        hoy - timedelta(days=1),
     )
 
 
@@ -316,7 +317,9 @@ async def datos_abiertos(request: Request) -> Response:
     slug = request.path_params["centro"]
     extension = request.path_params.get("extension")
     try:
-        nombre, desde, hasta, filas, otras = await run_in_threadpool(_datos_abiertos, request, slug)
+        nombre, desde, hasta, filas, otras, ultimo = await run_in_threadpool(
+            _datos_abiertos, request, slug
+        )
     except TurnosError as exc:
         # Quien pide .json/.csv es un programa: el error va en su formato, no en una página HTML.
         if extension == "json":
@@ -363,6 +366,7 @@ async def datos_abiertos(request: Request) -> Response:
             "filas": len(filas),
             "minimo": reportes.MINIMO_TIEMPOS,
             "otras": [(n, extras.titulo(n), len(f)) for n, f in otras.items()],
+            "ultimo": ultimo,
         },
     )
 

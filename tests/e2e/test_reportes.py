@@ -7,6 +7,7 @@ import argparse
 import csv
 import io
 import json
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -249,3 +250,14 @@ def test_errores_de_datos_abiertos_en_el_formato_pedido(cliente) -> None:
     assert "anterior a la inicial" not in mensaje
     r = cliente.get("/datos-abiertos/prueba.json?desde=2026-11-23&hasta=2026-11-01")
     assert r.json()["mensaje"] == "La fecha final es anterior a la inicial."
+
+
+def test_datos_abiertos_eligen_periodo_con_un_formulario(cliente) -> None:
+    """Nadie tiene que editar la URL: el formulario GET trae el periodo mostrado y lo cambia."""
+    r = cliente.get("/datos-abiertos/prueba?desde=2026-11-20&hasta=2026-11-23")
+    assert r.status_code == 200
+    assert '<form method="get" action="/datos-abiertos/prueba"' in r.text
+    assert re.search(r'<input[^>]*type="date"[^>]*name="desde"[^>]*value="2026-11-20"', r.text)
+    assert re.search(r'<input[^>]*type="date"[^>]*name="hasta"[^>]*value="2026-11-23"', r.text)
+    assert 'max="2026-11-23"' in r.text  # el último día cerrado
+    assert "editar la URL" not in r.text and "agregue <code>?desde" not in r.text
