@@ -73,13 +73,18 @@ def _entorno() -> Environment:
 
 def html_evidencia(inf: consultas.Informe, alm: Any = None) -> str:
     """La evidencia MAS como archivo HTML (sin servidor: el CSS va dentro)."""
-    from metricas.web import contexto_evidencia
+    from metricas.web import contexto_evidencia, firma_evidencia
 
     css = (Path(__file__).parent / "static" / "evidencia.css").read_text(encoding="utf-8")
     html = (
         _entorno()
         .get_template("evidencia.html")
-        .render(desde=inf.desde, hasta=inf.hasta, **contexto_evidencia(inf, alm))
+        .render(
+            desde=inf.desde,
+            hasta=inf.hasta,
+            **contexto_evidencia(inf, alm),
+            **firma_evidencia(tiempo.ahora(), inf.centro.zona, None),
+        )
     )
     enlace = '<link rel="stylesheet" href="/static/metricas/evidencia.css">'
     return html.replace(enlace, f"<style>\n{css}</style>")

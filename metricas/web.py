@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import hmac
 import json
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -24,7 +25,7 @@ from turnos.errores import EntradaInvalida, NoAutenticado, TurnosError
 from turnos.kit import actor, registrar_conexion, render
 from turnos.permisos import Actor, Permiso, exigir
 from turnos.servicios import consultas as nucleo
-from turnos.tiempo import a_ms
+from turnos.tiempo import a_ms, texto_dia
 
 TIPO_PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8"
 
@@ -187,7 +188,8 @@ async def pagina_reportes(request: Request) -> Response:
         )
         alm = request.app.state.alm
         contexto = await run_in_threadpool(contexto_evidencia, inf, alm)
-        return render(request, "evidencia.html", {**base, **contexto, "aviso": aviso})
+        firma = firma_evidencia(request.app.state.reloj(), inf.centro.zona, quien)
+        return render(request, "evidencia.html", {**base, **contexto, **firma, "aviso": aviso})
     tablas = {n: reportes.tabla(inf, n) for n in reportes.TABLAS}
     tablas.update(await run_in_threadpool(extras.tablas, request.app.state.alm, inf))
     if formato == "csv":
@@ -213,6 +215,23 @@ async def pagina_reportes(request: Request) -> Response:
             ],
         },
     )
+
+
+ROLES_FIRMA = {
+    "jefe": "Jefatura del centro",
+    "admin": "Administración del sistema",
+    "auditor": "Evaluación estatal",
+}
+
+
+def firma_evidencia(ahora: datetime, zona: str, quien: Actor | None) -> dict[str, Any]:
+    """Cuándo se generó (hora local del centro) y quién firma la hoja que se entrega."""
+    local = ahora.astimezone(ZoneInfo(zona))
+    return {
+        "generada": f"{texto_dia(local)} de {local.year} a las {local:%H:%M}",
+        "firmante": quien.nombre if quien is not None else "",
+        "cargo": ROLES_FIRMA.get(quien.rol, "") if quien is not None else "",
+    }
 
 
 def contexto_evidencia(inf: consultas.Informe, alm: Any = None) -> dict[str, Any]:

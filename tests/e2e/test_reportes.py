@@ -103,6 +103,12 @@ def test_html_y_evidencia(cliente, centro) -> None:
     r = cliente.get(f"/tablero/prueba/reportes?vista=evidencia&{PERIODO}", headers=h)
     assert r.status_code == 200 and "Modernización y digitalización" in r.text
     assert "Trámite A" in r.text and "0 · Presencial" in r.text
+    # Lo que pide una hoja que se entrega firmada: centro, periodo, cuándo se generó (hora local
+    # del centro, reloj de la app: 2026-11-24 10:00 en Ciudad de México), quién firma y un botón
+    # para imprimir (script propio, la CSP no deja JS en línea).
+    assert "Generada el martes 24 de noviembre de 2026 a las 10:00" in r.text
+    assert 'class="firma"' in r.text and "Jefa" in r.text and "Jefatura del centro" in r.text
+    assert 'id="imprimir"' in r.text and "/static/metricas/evidencia.js" in r.text
 
 
 def test_permisos_del_tablero(cliente, centro) -> None:
