@@ -34,6 +34,11 @@ def cmd_reporte(args: argparse.Namespace) -> int:
     error = reportes.periodo_valido(args.desde, args.hasta)
     if error:
         raise EntradaInvalida(error)
+    if args.formato == "xlsx" and not args.salida and sys.stdout.isatty():
+        raise EntradaInvalida(
+            "Un XLSX es binario y no se escribe en la terminal: indique --salida archivo.xlsx"
+            " (o redirija la salida a un archivo)."
+        )
     with alm.lectura() as conn:
         c = nucleo.centro(conn, args.centro)
         ahora = tiempo.ahora()

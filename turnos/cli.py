@@ -110,6 +110,18 @@ def cmd_centros_crear(args: argparse.Namespace) -> int:
     return 0
 
 
+def _leer_texto(archivo: str) -> str:
+    """El archivo como texto, o un TurnosError de una línea (la CLI sale con 2, sin traceback)."""
+    try:
+        return Path(archivo).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise TurnosError(f"El archivo «{archivo}» no existe.") from None
+    except UnicodeDecodeError:
+        raise TurnosError(f"«{archivo}» no está en UTF-8; guárdelo con esa codificación.") from None
+    except OSError as e:
+        raise TurnosError(f"No se pudo leer «{archivo}»: {e.strerror}.") from None
+
+
 def cmd_catalogo(args: argparse.Namespace) -> int:
     from turnos.servicios import catalogo, celdas, consultas
 
@@ -120,14 +132,22 @@ def cmd_catalogo(args: argparse.Namespace) -> int:
         else "yaml"
     )
     if args.accion == "importar":
-        contenido = Path(args.archivo).read_text(encoding="utf-8")
+        contenido = _leer_texto(args.archivo)
         if formato == "csv":
-            tramites = [
-                {k: celdas.desescapar(v) for k, v in f.items()}
-                for f in csv.DictReader(io.StringIO(contenido))
-            ]
+            try:
+                tramites = [
+                    {k: celdas.desescapar(v) for k, v in f.items()}
+                    for f in csv.DictReader(io.StringIO(contenido))
+                ]
+            except csv.Error as e:
+                raise TurnosError(f"«{args.archivo}» no es un CSV válido: {e}.") from None
         else:
-            datos = yaml.safe_load(contenido) or {}
+            try:
+                datos = yaml.safe_load(contenido) or {}
+            except yaml.YAMLError as e:
+                marca = getattr(e, "problem_mark", None)
+                donde = f" (línea {marca.line + 1})" if marca is not None else ""
+                raise TurnosError(f"«{args.archivo}» no es YAML válido{donde}.") from None
             tramites = datos.get("tramites", []) if isinstance(datos, dict) else datos
             if not isinstance(tramites, list):
                 raise TurnosError("El YAML debe tener una lista «tramites».")
@@ -219,7 +239,7 @@ def cmd_auditar(args: argparse.Namespace) -> int:
         print(f"Llamadas fuera de orden: {len(llamadas)}")
         for x in llamadas:
             print(
-                f"  {x['ts']}  {x['folio']}  ventanilla {x['ventanilla']}  usuario {x['usuario_id']}  motivo: {x['motivo']}"
+                f"  {x['ts']}  {x['folio']}  ventanilla {x['ventanilla']}  {x['usuario']}  motivo: {x['motivo']}"
             )
         from turnos.servicios.auditoria import restauraciones
 

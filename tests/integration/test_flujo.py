@@ -86,6 +86,7 @@ def test_prioridad_preferente_y_fuera_de_orden(alm, centro):
     [registro] = fuera_de_orden(alm, "prueba")
     assert registro["folio"] == g2["folio"] and registro["motivo"] == "documento listo"
     assert registro["usuario_id"] == v1.id and registro["ventanilla"] == 1
+    assert registro["usuario"] == "v1-prueba (Persona 1)"  # `turnos auditar` nombra, no numera
     atencion.actuar(alm, "prueba", 1, Accion.FINALIZAR, v1, minutos(6))
     assert atencion.llamar(alm, "prueba", 1, v1, minutos(7))["folio"] == g["folio"]
     atencion.actuar(alm, "prueba", 1, Accion.FINALIZAR, v1, minutos(8))

@@ -44,12 +44,20 @@ def _de_tipo(
         c = consultas.centro(conn, centro_slug)
         filas = conn.execute(
             text(
-                "SELECT seq, ts_ms, usuario_id, datos FROM evento WHERE centro_id = :c"
-                " AND tipo = :t AND datos LIKE :like ORDER BY seq DESC LIMIT :n"
+                "SELECT e.seq, e.ts_ms, e.usuario_id, e.datos, u.usuario, u.nombre"
+                " FROM evento e LEFT JOIN usuario u ON u.id = e.usuario_id"
+                " WHERE e.centro_id = :c AND e.tipo = :t AND e.datos LIKE :like"
+                " ORDER BY e.seq DESC LIMIT :n"
             ),
             {"c": c.id, "t": tipo, "like": f"%{contiene}%", "n": limite},
         ).all()
     return c, list(filas)
+
+
+def _quien(f: Any) -> str:
+    if f.usuario is None:
+        return "—" if f.usuario_id is None else f"usuario {f.usuario_id} (ya no existe)"
+    return f"{f.usuario} ({f.nombre})" if f.nombre else f.usuario
 
 
 def fuera_de_orden(alm: Almacen, centro_slug: str, limite: int = 500) -> list[dict[str, object]]:
@@ -66,6 +74,7 @@ def fuera_de_orden(alm: Almacen, centro_slug: str, limite: int = 500) -> list[di
                     "folio": d.get("folio"),
                     "ventanilla": d.get("ventanilla"),
                     "usuario_id": f.usuario_id,
+                    "usuario": _quien(f),
                     "motivo": d.get("motivo"),
                 }
             )
