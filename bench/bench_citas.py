@@ -36,6 +36,9 @@ PG = os.environ.get("TURNOS_BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.
 AHORA = datetime(2026, 11, 23, 16, 0, tzinfo=UTC)
 
 
+_LEGIBLES = "ABCDEFGHJKLMNPRTUVWXY"  # sin I, O, Q, S, Z (turnos.dominio.numeracion)
+
+
 def _curp(n: int) -> str:
     base = f"BECA{(n // 10000) % 90 + 10:02d}{n % 12 + 1:02d}{(n // 12) % 28 + 1:02d}HGTRRL"
     base += "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"[(n // 336) % 30]
@@ -51,7 +54,7 @@ def medir(url: str, consultas: int, n_reservas: int) -> None:
         {
             "clave": f"T{i:02d}",
             "nombre": f"Trámite {i}",
-            "prefijo": f"T{chr(65 + i // 26)}{chr(65 + i % 26)}",
+            "prefijo": f"T{_LEGIBLES[i // len(_LEGIBLES)]}{_LEGIBLES[i % len(_LEGIBLES)]}",
         }
         for i in range(40)
     ]

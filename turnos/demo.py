@@ -57,7 +57,7 @@ TRAMITES = [
     dict(
         clave="PRE",
         nombre="Pago de impuesto predial",
-        prefijo="I",
+        prefijo="R",
         categoria="Pagos",
         descripcion="Pago anual o atrasado del impuesto predial.",
         requisitos="Número de cuenta predial o recibo anterior",
@@ -143,7 +143,7 @@ TRAMITES = [
     dict(
         clave="INF",
         nombre="Información y orientación",
-        prefijo="O",
+        prefijo="F",
         categoria="Atención ciudadana",
         descripcion="Orientación sobre trámites, requisitos y quejas.",
         requisitos="Ninguno",

@@ -7,10 +7,12 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 _PREFIJO = re.compile(r"^[A-Z]{1,3}$")
+# En una pantalla lejana o un ticket gastado se leen como dígitos: I→1, O/Q→0, S→5, Z→2.
+CONFUSAS = frozenset("IOQSZ")
 
 
 def prefijo_valido(prefijo: str) -> bool:
-    return bool(_PREFIJO.match(prefijo))
+    return bool(_PREFIJO.match(prefijo)) and not CONFUSAS & set(prefijo)
 
 
 def formatear_folio(prefijo: str, numero: int) -> str:

@@ -105,7 +105,10 @@ def limpiar_tramite(datos: dict[str, Any]) -> dict[str, Any]:
     if not limpio["nombre"]:
         raise EntradaInvalida(f"El trámite {limpio['clave']} necesita un nombre.")
     if not prefijo_valido(limpio["prefijo"]):
-        raise EntradaInvalida(f"El prefijo del trámite {limpio['clave']}: de 1 a 3 letras (A-Z).")
+        raise EntradaInvalida(
+            f"El prefijo del trámite {limpio['clave']}: de 1 a 3 letras (A-Z), sin I, O, Q, S"
+            " ni Z, que a distancia se leen como 1, 0, 5 o 2."
+        )
     if not 0 <= limpio["nivel_digitalizacion"] <= 4:
         raise EntradaInvalida("El nivel de digitalización va de 0 (presencial) a 4 (en línea).")
     return limpio
