@@ -45,6 +45,7 @@ def test_voz_con_valores_malos_dice_por_que(cliente, centro):
         "/admin/prueba/centro",
         data={"csrf": t, "formulario": "voz", "voz_velocidad": "9", "voz_volumen": "50"},
     )
-    assert r.status_code == 200 and "Velocidad de la voz: debe estar entre 0.5 y 2." in r.text
+    assert r.status_code == 400 and "Velocidad de la voz: debe estar entre 0.5 y 2." in r.text
+    assert 'name="voz_velocidad" type="number" min="0.5" max="2" step="0.05" value="9"' in r.text
     html = cliente.get(f"/pantalla/prueba?token={centro.pantalla_token}").text
     assert (_dato(html, "velocidad"), _dato(html, "volumen")) == ("0.9", "1.0")

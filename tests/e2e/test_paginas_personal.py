@@ -151,7 +151,7 @@ def test_admin_rechaza_con_mensaje_y_sin_500(cliente, centro):
         "/admin/prueba/centro", data={"csrf": t, "nombre": "X", "ventaja_preferente_s": "1.5"}
     )
     assert (
-        r.status_code == 200
+        r.status_code == 400
         and "Ventaja de atención preferente" in r.text
         and "número entero" in r.text
     )

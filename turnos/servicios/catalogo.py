@@ -36,9 +36,27 @@ CAMPOS_TRAMITE: dict[str, str] = {
     "url_en_linea": "texto",
     "espera_maxima_min": "entero?",
     "atencion_maxima_min": "entero?",
-    "orden": "entero",
+    "orden": "entero?",  # vacío: al final (nuevo) o donde estaba (edición)
     "activo": "bool",
 }
+# Longitud máxima de cada texto: un nombre de 10 000 caracteres rompía el kiosco y la pantalla.
+LONGITUDES: dict[str, int] = {
+    "clave": 20,
+    "nombre": 120,
+    "prefijo": 3,
+    "categoria": 100,
+    "descripcion": 1000,
+    "requisitos": 2000,
+    "costo": 200,
+    "plazo_respuesta": 200,
+    "modalidad": 100,
+    "fundamento": 1000,
+    "unidad_responsable": 200,
+    "url_en_linea": 500,
+}
+NOMBRE_CENTRO_MAX = 200
+NOMBRE_VENTANILLA_MAX = 100
+LINEA_MENSAJE_MAX = 200
 # Cómo se llama cada campo para una persona (formularios y mensajes de error).
 ETIQUETAS: dict[str, str] = {
     "clave": "Clave",
@@ -88,6 +106,14 @@ def minutos_de_formulario(valor: Any, etiqueta: str) -> int:
     return entero(valor or 0, etiqueta, minimo=0, maximo=MAXIMO_CATALOGO)
 
 
+def limitar(valor: str, etiqueta: str, maximo: int) -> str:
+    if len(valor) > maximo:
+        raise EntradaInvalida(
+            f"«{etiqueta}» admite hasta {maximo} caracteres (tiene {len(valor)})."
+        )
+    return valor
+
+
 def limpiar_tramite(datos: dict[str, Any]) -> dict[str, Any]:
     """Valida y normaliza un trámite; mensajes claros por campo."""
     desconocidos = set(datos) - set(CAMPOS_TRAMITE)
@@ -96,6 +122,8 @@ def limpiar_tramite(datos: dict[str, Any]) -> dict[str, Any]:
             f"Campos desconocidos en el trámite: {', '.join(sorted(desconocidos))}."
         )
     limpio = {c: _convertir(c, t, datos.get(c)) for c, t in CAMPOS_TRAMITE.items()}
+    for campo, maximo in LONGITUDES.items():
+        limitar(limpio[campo], ETIQUETAS[campo], maximo)
     if "activo" not in datos:
         limpio["activo"] = True
     limpio["clave"] = limpio["clave"].upper()
@@ -160,7 +188,9 @@ def actualizar_centro(alm: Almacen, slug: str, cambios: dict[str, Any], ahora: d
     if "nombre" in cambios:
         if not str(cambios["nombre"]).strip():
             raise EntradaInvalida("El centro necesita un nombre.")
-        valores["nombre"] = str(cambios["nombre"]).strip()
+        valores["nombre"] = limitar(
+            str(cambios["nombre"]).strip(), "Nombre del centro", NOMBRE_CENTRO_MAX
+        )
     if "horario" in cambios:
         valores["horario"] = json.dumps(validar_horario(cambios["horario"]))
     if "inhabiles" in cambios:
@@ -177,6 +207,8 @@ def actualizar_centro(alm: Almacen, slug: str, cambios: dict[str, Any], ahora: d
         )
     for lista in ("mensajes", "pie_ticket"):
         if lista in cambios:
+            for m in cambios[lista]:
+                limitar(m.strip(), "Cada línea de mensajes", LINEA_MENSAJE_MAX)
             valores[lista] = json.dumps(
                 [m.strip() for m in cambios[lista] if m.strip()], ensure_ascii=False
             )
@@ -224,9 +256,20 @@ def _upsert_tramite(conn: Connection, centro_id: int, t: dict[str, Any]) -> None
         {"c": centro_id, "clave": t["clave"]},
     ).scalar()
     if existe:
-        asign = ", ".join(f"{k} = :{k}" for k in columnas if k != "clave")
+        # Sin orden, se queda donde estaba.
+        asign = ", ".join(
+            f"{k} = :{k}" for k in columnas if k != "clave" and (k != "orden" or t[k] is not None)
+        )
         conn.execute(text(f"UPDATE tramite SET {asign} WHERE id = :id"), {**t, "id": existe})
     else:
+        if t["orden"] is None:  # sin orden, al final del kiosco (no al principio)
+            t = {
+                **t,
+                "orden": conn.execute(
+                    text("SELECT COALESCE(MAX(orden), 0) + 1 FROM tramite WHERE centro_id = :c"),
+                    {"c": centro_id},
+                ).scalar_one(),
+            }
         conn.execute(
             text(
                 f"INSERT INTO tramite (centro_id, {', '.join(columnas)}) VALUES"
@@ -283,7 +326,8 @@ def guardar_ventanilla(
     `nueva`: el formulario de alta; si el número ya existe es un error, no una edición."""
     if numero < 1:
         raise EntradaInvalida("El número de ventanilla debe ser 1 o mayor.")
-    nombre = nombre.strip() or f"Ventanilla {numero}"
+    nombre = limitar(nombre.strip(), "Nombre de la ventanilla", NOMBRE_VENTANILLA_MAX)
+    nombre = nombre or f"Ventanilla {numero}"
     with alm.transaccion() as tx:
         c = consultas.centro(tx.conn, centro_slug)
         ids = [

@@ -148,6 +148,8 @@ def crear_dispositivo(
     nombre = nombre.strip()
     if not nombre:
         raise EntradaInvalida("Dé un nombre al dispositivo (p. ej. kiosco-entrada).")
+    if len(nombre) > 100:
+        raise EntradaInvalida("El nombre del dispositivo admite hasta 100 caracteres.")
     token = nuevo_token()
     ms = a_ms(ahora)
     with alm.transaccion() as tx:

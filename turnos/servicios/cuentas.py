@@ -114,6 +114,8 @@ def crear_usuario(
         raise EntradaInvalida("Usuario: de 3 a 60 minúsculas, números, punto, guion o guion bajo.")
     if rol not in {r.value for r in Rol}:
         raise EntradaInvalida(f"Rol desconocido «{rol}»; use: {', '.join(r.value for r in Rol)}.")
+    if len(nombre.strip()) > 200:
+        raise EntradaInvalida("«Nombre» admite hasta 200 caracteres.")
     validar_contrasena(password)
     if centro_slug is None and rol not in (Rol.ADMIN, Rol.AUDITOR):
         raise EntradaInvalida("Los roles ventanilla y jefe deben pertenecer a un centro.")

@@ -100,12 +100,44 @@ async def seccion(request: Request) -> Response:
         except TurnosError as e:
             if e.status == 403:  # un rechazo de permiso es 403 (p. ej. una impresora vetada)
                 raise
+            # Sin redirigir: la página vuelve con lo que se escribió (salvo contraseñas).
             avisar(request, "error", e.mensaje)
+            return await _pagina(request, quien, slug, nombre, _borrador(form), e.status)
         if nombre in ("usuarios", "dispositivos"):  # una revocación vale ya en este proceso
             await conexiones.revocado(request.app)
         return RedirectResponse(f"/admin/{slug}/{nombre}", status_code=303)
-    datos = await run_in_threadpool(_cargar, alm, slug, nombre, quien)
-    editar = request.query_params.get("editar")
+    return await _pagina(request, quien, slug, nombre)
+
+
+_NO_SE_DEVUELVEN = frozenset({"csrf", "password", "temporal"})
+
+
+def _borrador(form: FormData) -> dict[str, Any]:
+    """Lo escrito en el formulario que falló; las listas (casillas) como listas."""
+    datos: dict[str, Any] = {}
+    for k, v in form.multi_items():
+        if k in _NO_SE_DEVUELVEN or not isinstance(v, str):
+            continue
+        if k == "tramites":
+            datos.setdefault(k, []).append(v)
+        else:
+            datos[k] = v
+    return datos
+
+
+async def _pagina(
+    request: Request,
+    quien: Actor,
+    slug: str,
+    nombre: str,
+    borrador: dict[str, Any] | None = None,
+    status: int = 200,
+) -> Response:
+    datos = await run_in_threadpool(_cargar, request.app.state.alm, slug, nombre, quien)
+    clave = request.query_params.get("editar")
+    editar = next((t for t in datos.get("tramites", []) if t["clave"] == clave), None)
+    if borrador is not None and nombre == "tramites":
+        editar = {**(editar or {}), **borrador, "activo": borrador.get("activo") == "on"}
     return render(
         request,
         f"admin/{nombre}.html",
@@ -115,7 +147,9 @@ async def seccion(request: Request) -> Response:
             "secciones": SECCIONES,
             "seccion": nombre,
             "dias": list(zip(DIAS, NOMBRES_DIAS, strict=True)),
-            "editar": next((t for t in datos.get("tramites", []) if t["clave"] == editar), None),
+            "editar": editar,
+            "borrador": borrador or {},
+            "longitudes": catalogo.LONGITUDES,
             "campos": catalogo.CAMPOS_TRAMITE,
             "etiquetas": catalogo.ETIQUETAS,
             "token_nuevo": request.session.pop("token_nuevo", None),
@@ -125,6 +159,7 @@ async def seccion(request: Request) -> Response:
                 if r is not Rol.ADMIN or quien.puede(Permiso.ADMINISTRAR_USUARIOS)
             ],
         },
+        status,
     )
 
 

@@ -1,0 +1,48 @@
+"""En Chromium real: desactivar una cuenta pide confirmación; «Cancelar» no hace nada."""
+
+import pytest
+
+from tests.conftest import sembrar_centro
+from tests.servidor import servidor
+from turnos.db.almacen import Almacen
+from turnos.db.migrar import migrar
+from turnos.db.motor import crear_motor
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def vivo(tmp_path):
+    url = f"sqlite:///{tmp_path / 'turnos.db'}"
+    motor = crear_motor(url)
+    migrar(motor)
+    centro = sembrar_centro(Almacen(motor))
+    motor.dispose()
+    with servidor(url) as s:
+        yield s, centro
+
+
+def test_desactivar_pide_confirmacion(pagina, vivo):
+    s, _ = vivo
+    pagina.goto(f"{s.url}/admin/prueba/usuarios")
+    pagina.get_by_label("Usuario").fill("jefe-prueba")
+    pagina.get_by_label("Contraseña").fill("contrasena-segura")
+    pagina.get_by_role("button", name="Entrar").click()
+    pagina.wait_for_url("**/admin/prueba/usuarios")
+    fila = pagina.locator("tr", has_text="v1-prueba")
+    mensajes: list[str] = []
+
+    def rechazar(dialogo):
+        mensajes.append(dialogo.message)
+        dialogo.dismiss()
+
+    pagina.once("dialog", rechazar)
+    fila.get_by_role("button", name="Desactivar").click()
+    assert mensajes and "v1-prueba" in mensajes[0]
+    pagina.reload()
+    assert pagina.locator("tr", has_text="v1-prueba").locator("td").nth(3).inner_text() == "sí"
+
+    pagina.once("dialog", lambda d: d.accept())
+    pagina.locator("tr", has_text="v1-prueba").get_by_role("button", name="Desactivar").click()
+    pagina.get_by_text("Cuenta desactivada").wait_for()
+    assert pagina.locator("tr", has_text="v1-prueba").locator("td").nth(3).inner_text() == "no"
