@@ -41,3 +41,21 @@ def pagina(navegador):
     p = contexto.new_page()
     yield p
     contexto.close()
+
+
+@pytest.fixture
+def sembrado(tmp_path):
+    """uvicorn real sobre un SQLite en archivo con el centro «prueba» sembrado."""
+    from tests.conftest import sembrar_centro
+    from tests.servidor import servidor
+    from turnos.db.almacen import Almacen
+    from turnos.db.migrar import migrar
+    from turnos.db.motor import crear_motor
+
+    url = f"sqlite:///{tmp_path / 'turnos.db'}"
+    motor = crear_motor(url)
+    migrar(motor)
+    centro = sembrar_centro(Almacen(motor))
+    motor.dispose()
+    with servidor(url) as s:
+        yield s, centro

@@ -2,28 +2,11 @@
 
 import pytest
 
-from tests.conftest import sembrar_centro
-from tests.servidor import servidor
-from turnos.db.almacen import Almacen
-from turnos.db.migrar import migrar
-from turnos.db.motor import crear_motor
-
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def vivo(tmp_path):
-    url = f"sqlite:///{tmp_path / 'turnos.db'}"
-    motor = crear_motor(url)
-    migrar(motor)
-    centro = sembrar_centro(Almacen(motor))
-    motor.dispose()
-    with servidor(url) as s:
-        yield s, centro
-
-
-def test_desactivar_pide_confirmacion(pagina, vivo):
-    s, _ = vivo
+def test_desactivar_pide_confirmacion(pagina, sembrado):
+    s, _ = sembrado
     pagina.goto(f"{s.url}/admin/prueba/usuarios")
     pagina.get_by_label("Usuario").fill("jefe-prueba")
     pagina.get_by_label("Contraseña").fill("contrasena-segura")

@@ -3,28 +3,11 @@
 import httpx
 import pytest
 
-from tests.conftest import sembrar_centro
-from tests.servidor import servidor
-from turnos.db.almacen import Almacen
-from turnos.db.migrar import migrar
-from turnos.db.motor import crear_motor
-
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def vivo(tmp_path):
-    url = f"sqlite:///{tmp_path / 'turnos.db'}"
-    motor = crear_motor(url)
-    migrar(motor)
-    centro = sembrar_centro(Almacen(motor))
-    motor.dispose()
-    with servidor(url) as s:
-        yield s, centro
-
-
-def test_login_abrir_llamar_finalizar(pagina, vivo):
-    s, centro = vivo
+def test_login_abrir_llamar_finalizar(pagina, sembrado):
+    s, centro = sembrado
     r = httpx.post(
         f"{s.url}/api/v1/centros/prueba/turnos",
         json={"tramite": "A"},
@@ -60,8 +43,8 @@ def test_login_abrir_llamar_finalizar(pagina, vivo):
     expect(celda).to_have_text("1", timeout=10_000)
 
 
-def test_un_summary_con_el_foco_lleva_el_mismo_anillo_que_los_botones(pagina, vivo):
-    s, _ = vivo
+def test_un_summary_con_el_foco_lleva_el_mismo_anillo_que_los_botones(pagina, sembrado):
+    s, _ = sembrado
     pagina.goto(f"{s.url}/ventanilla")
     pagina.get_by_label("Usuario").fill("v1-prueba")
     pagina.get_by_label("Contraseña").fill("contrasena-segura")
