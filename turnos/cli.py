@@ -17,7 +17,7 @@ from turnos.db.almacen import Almacen
 from turnos.db.migrar import migrar
 from turnos.db.motor import crear_motor, es_sqlite
 from turnos.errores import TurnosError
-from turnos.settings import Settings
+from turnos.settings import Settings, aviso_url_publica
 
 
 def _almacen(args: argparse.Namespace) -> tuple[Settings, Almacen]:
@@ -44,6 +44,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return 2
     _, alm = _almacen(argparse.Namespace(db=settings.db))
     base = f"http://{settings.host}:{settings.port}"
+    aviso = aviso_url_publica(settings.url_publica)
+    if aviso:
+        print(aviso, file=sys.stderr)
     if args.demo:
         from turnos.demo import sembrar
 

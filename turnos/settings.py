@@ -107,3 +107,24 @@ class Settings:
 def documentacion() -> list[tuple[str, str, str]]:
     """(variable, valor por omisión, descripción) de cada ajuste."""
     return [(f.metadata["env"], str(f.default), f.metadata["doc"]) for f in fields(Settings)]
+
+
+def aviso_url_publica(url: str) -> str | None:
+    """Advertencia de arranque si los QR de los tickets no se podrán abrir desde un teléfono."""
+    from ipaddress import ip_address
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(url.strip()).hostname or "") if url.strip() else ""
+    try:
+        local = host == "localhost" or ip_address(host).is_loopback
+    except ValueError:
+        local = False
+    if host and not local:
+        return None
+    return (
+        "Aviso: TURNOS_URL_PUBLICA "
+        + ("está vacía" if not host else f"apunta a {host}")
+        + ": el QR de los tickets llevará a una dirección que ningún teléfono puede abrir."
+        " Defínala con la dirección del servidor en la red del centro"
+        " (p. ej. http://192.168.1.20:8000 o https://turnos.ejemplo.gob.mx)."
+    )

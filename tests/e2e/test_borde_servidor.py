@@ -94,3 +94,27 @@ def test_conexion_sin_cabeceras_se_cierra(servidor_serve):
             s.settimeout(30)
             s.sendall(inicio)
             assert s.recv(1024) == b""  # el servidor cerró la conexión
+
+
+def test_sin_url_publica_el_arranque_lo_advierte(servidor_serve):
+    """Sin TURNOS_URL_PUBLICA el QR del ticket apunta a 127.0.0.1: ningún teléfono lo abre."""
+    *_, log = servidor_serve
+    texto = log.read_text(encoding="utf-8", errors="replace")
+    assert "TURNOS_URL_PUBLICA" in texto and "teléfono" in texto
+
+
+@pytest.mark.parametrize(
+    ("url", "avisa"),
+    [
+        ("", True),
+        ("http://127.0.0.1:8000", True),
+        ("http://localhost:8000", True),
+        ("http://[::1]:8000", True),
+        ("http://192.168.1.20:8000", False),
+        ("https://turnos.ejemplo.gob.mx", False),
+    ],
+)
+def test_aviso_de_url_publica(url, avisa):
+    from turnos.settings import aviso_url_publica
+
+    assert (aviso_url_publica(url) is not None) is avisa
