@@ -21,9 +21,9 @@ from turnos.servicios import consultas
 async def resumen(request: Request) -> Response:
     ctx = nucleo(request)
     quien = await actor(request)
-    crudo = request.query_params.get("fecha", "")
+    crudo = request.query_params.get("fecha")
     try:
-        fecha = date.fromisoformat(crudo) if crudo else None
+        fecha = None if crudo is None else date.fromisoformat(crudo)
     except ValueError:
         raise EntradaInvalida("Indique «fecha» como AAAA-MM-DD.") from None
 
