@@ -69,6 +69,7 @@ ESQUEMAS: dict[str, Any] = {
         atendidos=_I,
         tasa_respuesta_pct=_NUM,
         texto=_S,
+        texto_tasa=_S,
     ),
 }
 

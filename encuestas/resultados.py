@@ -203,4 +203,12 @@ def resumen_dia(conn: Connection, centro_id: int, dia: date, zona: str) -> dict[
     """Para el tablero: CSAT del día con n e intervalo, y la tasa de respuesta."""
     filas = _leer(conn, centro_id, dia, dia, zona)
     c = kpis.csat(f.calificacion for f in filas if f.calificacion is not None)
-    return {"fecha": dia.isoformat(), **_fila(c, len(filas)), "texto": kpis.texto_csat(c)}
+    tasa = kpis.pct(c.n / len(filas)) if filas else None
+    return {
+        "fecha": dia.isoformat(),
+        **_fila(c, len(filas)),
+        "texto": kpis.texto_csat(c),
+        "texto_tasa": "sin turnos atendidos"
+        if tasa is None
+        else f"{tasa} % ({c.n} de {len(filas)})",
+    }

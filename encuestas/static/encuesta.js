@@ -36,8 +36,9 @@
   }
 
   function montar(raiz, desc, clave, opciones) {
-    const op = Object.assign({ alTerminar: () => {}, alActividad: () => {} }, opciones || {});
-    const estado = { calificacion: null, motivos: new Set(), enviada: false };
+    const op = Object.assign(
+      { alTerminar: () => {}, alActividad: () => {}, alEnviar: () => {}, alFallar: () => {} }, opciones || {});
+    const estado = { calificacion: null, motivos: new Set(), enviada: false, enviando: false };
     raiz.replaceChildren();
     raiz.addEventListener("pointerdown", () => op.alActividad());
     raiz.addEventListener("keydown", () => op.alActividad());
@@ -134,7 +135,9 @@
     }
 
     async function mandar(cuerpo, error) {
-      if (estado.enviada) return;
+      if (estado.enviada || estado.enviando) return;
+      estado.enviando = true;
+      op.alEnviar();
       try {
         const r = await fetch(`/api/v1/encuestas/${encodeURIComponent(clave)}`, {
           method: "POST", headers: op.cabeceras || { "Content-Type": "application/json" },
@@ -142,6 +145,8 @@
         });
         const datos = await r.json().catch(() => ({}));
         if (r.status === 400 && error) {
+          estado.enviando = false;
+          op.alFallar();
           error.textContent = datos.mensaje || "Revise los datos.";
           error.hidden = false;
           return;
@@ -149,6 +154,8 @@
         estado.enviada = true;
         gracias(r.status === 201 || r.status === 409, datos);
       } catch (e) {
+        estado.enviando = false;
+        op.alFallar();
         if (error) { error.textContent = "Sin conexión; intente de nuevo."; error.hidden = false; }
       }
     }

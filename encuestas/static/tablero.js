@@ -1,4 +1,4 @@
-// Fragmento del tablero: CSAT del día (n e intervalo) leído de la API al cargar.
+// Fragmento del tablero: CSAT del día (n e intervalo) y tasa de respuesta, textos del servidor.
 (function () {
   "use strict";
   const caja = document.getElementById("csat-dia");
@@ -8,9 +8,18 @@
     if (!r.ok) return;
     const d = await r.json();
     caja.querySelector("[data-campo=texto]").textContent = d.texto;
-    caja.querySelector("[data-campo=tasa]").textContent =
-      d.tasa_respuesta_pct === null ? "sin turnos atendidos" : `${d.tasa_respuesta_pct} % (${d.respuestas} de ${d.atendidos})`;
+    caja.querySelector("[data-campo=tasa]").textContent = d.texto_tasa;
   }
+  // Sin sondeo: se relee cuando el tablero recibe su estado por websocket (cada tanda de
+  // eventos, incluidas las respuestas), a lo más una vez cada 5 s.
+  let pendiente = null;
+  let ultima = 0;
+  function pronto() {
+    if (pendiente) return;
+    const falta = Math.max(0, ultima + 5000 - Date.now());
+    pendiente = setTimeout(() => { pendiente = null; ultima = Date.now(); leer(); }, falta);
+  }
+  ultima = Date.now();
   leer();
-  document.addEventListener("visibilitychange", () => { if (!document.hidden) leer(); });
+  document.addEventListener("turnos:tablero", pronto);
 })();

@@ -47,6 +47,9 @@
     control = window.Encuesta.montar(raiz, desc, msg.clave, {
       cabeceras,
       alActividad: vigilar,
+      // Su propia respuesta también llega como «reposo» por el websocket: que no borre «gracias».
+      alEnviar: () => { cuerpo.dataset.estado = "enviando"; clearTimeout(reloj); },
+      alFallar: () => { cuerpo.dataset.estado = "encuesta"; vigilar(); },
       alTerminar: () => {
         hecha.add(msg.clave);
         clearTimeout(reloj);

@@ -113,6 +113,7 @@ def test_tableta_por_toque_con_motivos(navegador, entorno):
     p.get_by_label("Comentario (opcional)").fill("Me hablaron feo")
     fallas["detalles"] = serias(p)
     p.get_by_role("button", name="Enviar").tap()
+    # Su propia respuesta vuelve por el websocket como «reposo»: no debe borrar «gracias».
     p.get_by_role("heading", name="¡Gracias por su opinión!").wait_for()
     p.locator("body[data-estado=reposo]").wait_for(timeout=20000)  # vuelve sola a reposo
     e = entorno.ultima()
@@ -164,3 +165,35 @@ def test_telefono_recibe_la_encuesta_al_terminar(navegador, entorno):
     assert p.evaluate("document.documentElement.scrollWidth") <= CELULAR["width"]
     contexto.close()
     assert {k: v for k, v in fallas.items() if v} == {}
+
+
+def test_la_respuesta_aparece_en_el_tablero_sin_recargar(pagina, tmp_path):
+    from pantalla.banco import ServidorHilo
+    from tests.conftest import AHORA
+    from turnos.settings import Settings
+    from turnos.web.app import crear_app
+
+    db = f"sqlite:///{tmp_path / 'turnos.db'}"
+    motor = crear_motor(db)
+    migrar(motor)
+    centro = sembrar_centro(Almacen(motor))
+    app = crear_app(Settings(db=db, secreto="x"), reloj=lambda: AHORA)
+    with ServidorHilo(app, lifespan="on") as srv:
+        pagina.goto(f"{srv.url}/tablero/prueba")
+        pagina.get_by_label("Usuario").fill("jefe-prueba")
+        pagina.get_by_label("Contraseña").fill("contrasena-segura")
+        pagina.get_by_role("button", name="Entrar").click()
+        texto = pagina.locator("#csat-dia [data-campo=texto]")
+        pagina.locator("#csat-dia [data-campo=texto]", has_text="sin respuestas").wait_for()
+        pagina.locator("#conexion[data-estado='en-vivo']").wait_for()
+        assert serias(pagina) == []
+        entorno = Entorno(srv.url, Almacen(motor), centro, "")
+        token = entorno.atender()
+        clave = httpx.get(f"{srv.url}/api/v1/turnos/{token}").json()["encuesta"]
+        r = httpx.post(f"{srv.url}/api/v1/encuestas/{clave}", json={"calificacion": 5})
+        assert r.status_code == 201
+        # Sin recargar: el tablero recibe su estado por websocket y el fragmento relee.
+        pagina.locator("#csat-dia [data-campo=texto]", has_text="n = 1").wait_for(timeout=20000)
+        assert texto.inner_text() == "100.0 % (n = 1; IC 95 %: 20.7–100.0 %)"
+        assert pagina.locator("#csat-dia [data-campo=tasa]").inner_text() == "100.0 % (1 de 1)"
+    motor.dispose()
