@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Connection, text
@@ -17,9 +18,14 @@ _POR_CLAVE = text(
 )
 
 
+def buzon() -> Callable[..., Any] | None:
+    """``abrir_manifestacion`` del buzón instalado (otra capacidad, sin importarla), o None."""
+    return servicio("abrir_manifestacion")
+
+
 def contacto_disponible() -> bool:
     """«Quiero que me contacten» solo si hay un buzón instalado que abra el caso."""
-    return servicio("abrir_manifestacion") is not None
+    return buzon() is not None
 
 
 def describir(conn: Connection, centro_id: int) -> dict[str, Any]:

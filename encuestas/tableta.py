@@ -23,12 +23,12 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from encuestas import descripcion, servicio
+from encuestas.capacidad import USAR_TABLETA  # permiso que agrega la capacidad
 from turnos.errores import NoEncontrado, Prohibido, TurnosError
 from turnos.kit import actor, leer_hasta_cerrar, nucleo, registrar_conexion, render
 from turnos.permisos import Actor
 from turnos.servicios import consultas
 
-USAR_TABLETA = "usar_tableta_encuesta"  # permiso que agrega la capacidad (capacidad.py)
 LATIDO_S = 20.0
 TIEMPO_ENVIO_S = 5.0
 CSP = (

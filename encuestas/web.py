@@ -66,7 +66,7 @@ async def responder(request: Request) -> Response:
     contacto = _contacto(datos)
     quien = await actor_de(request)
     canal = "tableta" if quien is not None and quien.rol == TipoDispositivo.TABLETA else "telefono"
-    abrir = servicio_buzon()
+    abrir = descripcion.buzon()
     if contacto is not None and abrir is None:
         raise EntradaInvalida("Este centro no tiene buzón para contactarle.", "sin_buzon")
     hecho = await run_in_threadpool(servicio.responder, ctx.alm, clave, datos, ctx.ahora(), canal)
@@ -81,12 +81,6 @@ async def responder(request: Request) -> Response:
             _abrir_caso, ctx, abrir, clave, hecho, datos, contacto
         )
     return JSONResponse(respuesta, status_code=201, headers=SIN_CACHE)
-
-
-def servicio_buzon() -> Any:
-    from turnos.kit import servicio as servicio_de
-
-    return servicio_de("abrir_manifestacion")
 
 
 def _abrir_caso(
