@@ -82,11 +82,15 @@ def _imprimir_demo(cred: Any, base: str) -> None:
         print(f"  {usuario:<12} rol {rol:<10} contraseña {password}")
     print("\nDispositivos (abra estas direcciones en el kiosco y en la pantalla de sala):")
     for tipo, nombre, token in cred.dispositivos:
-        ruta = {"kiosco": "/kiosco/demo", "pantalla": "/pantalla/demo"}.get(tipo)
+        ruta = {
+            "kiosco": "/kiosco/demo",
+            "pantalla": "/pantalla/demo",
+            "tableta": "/encuesta/demo/1",  # la tableta de la ventanilla 1 (capacidad encuestas)
+        }.get(tipo)
         if ruta:
             print(f"  {tipo:<9} {nombre:<15} {base}{ruta}?token={token}")
-        else:  # la página de encuesta de la tableta llega con su propio issue
-            print(f"  {tipo:<9} {nombre:<15} token {token} (la encuesta en tableta aún no existe)")
+        else:
+            print(f"  {tipo:<9} {nombre:<15} token {token}")
     print()
 
 

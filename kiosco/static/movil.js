@@ -19,6 +19,8 @@
     document.title = (v.llamado ? "¡Es su turno! " : "") + `Turno ${v.folio}`;
     if (v.llamado && navigator.vibrate) navigator.vibrate([300, 150, 300]);
     terminado = v.terminado;
+    // Para los fragmentos de otras capacidades en esta página (p. ej. la encuesta).
+    document.dispatchEvent(new CustomEvent("turnos:vista", { detail: v }));
   }
 
   function conectar() {

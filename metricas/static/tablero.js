@@ -195,7 +195,11 @@
     ws.onopen = () => { intento = 0; estadoConexion("en-vivo", "En vivo"); };
     ws.onmessage = (m) => {
       const e = JSON.parse(m.data);
-      if (e.tipo === "tablero") pintar(e);
+      if (e.tipo === "tablero") {
+        pintar(e);
+        // Para los fragmentos de otras capacidades en el tablero (p. ej. la encuesta).
+        document.dispatchEvent(new CustomEvent("turnos:tablero", { detail: e }));
+      }
     };
     ws.onclose = () => {
       estadoConexion("reconectando", "Sin conexión; reconectando…");

@@ -93,6 +93,18 @@ DECLARADAS = {
     "GET /admin/correos-citas": (frozenset({"jefe", "admin"}), frozenset({"jefe", "admin"})),
     "GET /admin/agenda-citas": (frozenset({"jefe", "admin"}), frozenset({"jefe", "admin"})),
     "POST /admin/agenda-citas": (frozenset({"jefe", "admin"}), frozenset({"jefe", "admin"})),
+    # Encuestas: responder es público (la clave de un solo uso es la credencial); la tableta
+    # de la ventanilla usa su token de dispositivo.
+    "POST /api/v1/encuestas/{clave}": PUBLICA,
+    "GET /api/v1/encuestas/{clave}": PUBLICA,
+    "GET /api/v1/centros/{centro}/encuestas/resumen": (
+        frozenset({"jefe", "admin", "auditor"}),
+        SOLO_ADMIN,
+    ),
+    "GET /encuesta/{centro}/{ventanilla}": (frozenset({"jefe", "admin", "tableta"}), SOLO_ADMIN),
+    "WS /ws/encuesta/{centro}/{ventanilla}": (frozenset({"jefe", "admin", "tableta"}), SOLO_ADMIN),
+    "GET /admin/encuestas": (frozenset({"jefe", "admin"}), frozenset({"jefe", "admin"})),
+    "POST /admin/encuestas": (frozenset({"jefe", "admin"}), frozenset({"jefe", "admin"})),
 }
 # Rutas que esta matriz no puede recorrer, con la prueba que las cubre.
 FUERA = {
@@ -101,6 +113,7 @@ FUERA = {
 }
 VALORES = {"numero": "50", "accion": "pausar", "seccion": "tramites", "extension": "json"}
 VALORES["folio"] = "Z-999"
+VALORES.update(ventanilla="1", clave="clave-inexistente")
 CUERPOS = {
     "POST /api/v1/centros/{centro}/turnos": {"tramite": "ZZ"},
     "POST /api/v1/kiosco/{centro}/turnos": {"tramite": "ZZ"},

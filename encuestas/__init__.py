@@ -1,0 +1,1 @@
+"""Encuesta de satisfacción: tableta por ventanilla, encuesta en el teléfono y resultados."""

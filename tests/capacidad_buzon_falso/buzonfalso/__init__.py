@@ -1,0 +1,1 @@
+"""Buzón falso: solo el servicio abrir_manifestacion."""
