@@ -1,0 +1,159 @@
+"""Avisos a las unidades responsables por bandeja de salida (outbox), como los de citas.
+
+`avisar_unidad` escribe el correo DENTRO de la transacción que canaliza (o re-canaliza) el caso:
+si el cambio no se confirma, el aviso no existe. `enviar_pendientes` los manda por SMTP
+(`TURNOS_SMTP_URL`) con reintentos, reclamando cada uno con un UPDATE condicionado. El correo
+nunca lleva el contacto del ciudadano; el de una denuncia tampoco lleva su texto.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from sqlalchemy import text
+
+from buzon import reglas
+from turnos.db.almacen import Almacen, Tx
+from turnos.tiempo import a_ms, iso
+
+log = logging.getLogger(__name__)
+MAX_INTENTOS = 6
+
+_DATOS = text(
+    "SELECT k.folio, k.tipo, k.asunto, k.descripcion, k.vence_ms, k.centro_id, c.nombre AS centro,"
+    " c.zona, u.nombre AS unidad, u.correo AS para FROM buzon_caso k"
+    " JOIN centro c ON c.id = k.centro_id JOIN buzon_unidad u ON u.id = :u WHERE k.id = :k"
+)
+_ENCOLAR = text(
+    "INSERT INTO buzon_correo (centro_id, caso_id, para, asunto, cuerpo, estado, intentos,"
+    " enviar_ms, error, creado_ms) VALUES (:c, :k, :para, :asunto, :cuerpo, 'pendiente', 0, :ms,"
+    " '', :ms)"
+)
+
+
+def avisar_unidad(tx: Tx, caso_id: int, unidad_id: int, ms: int, *, agregado: bool = False) -> None:
+    f = tx.ejecutar(_DATOS, {"k": caso_id, "u": unidad_id}).first()
+    if f is None or not f.para:
+        return  # unidad sin correo: el caso se ve en la bandeja del personal
+    motivo = "El ciudadano agregó información al caso" if agregado else "Se le canalizó el caso"
+    texto_caso = (
+        "(Denuncia: consulte el texto en la bandeja de contraloría.)"
+        if f.tipo == "denuncia"
+        else f.descripcion
+    )
+    cuerpo = "\n".join(
+        [
+            f"{motivo} {f.folio} ({reglas.TIPOS[f.tipo]}).",
+            "",
+            f"Unidad responsable: {f.unidad}",
+            f"Centro: {f.centro}",
+            f"Asunto: {f.asunto or 'sin asunto'}",
+            f"Vence: {iso(f.vence_ms, f.zona)}",
+            "",
+            texto_caso,
+        ]
+    )
+    tx.ejecutar(
+        _ENCOLAR,
+        {
+            "c": f.centro_id,
+            "k": caso_id,
+            "para": f.para,
+            "asunto": f"Buzón ciudadano: caso {f.folio}"[:200],
+            "cuerpo": cuerpo,
+            "ms": ms,
+        },
+    )
+
+
+@dataclass(frozen=True)
+class Smtp:
+    host: str
+    port: int
+    usuario: str
+    clave: str
+    remitente: str
+    tls: bool
+
+
+def leer_url(url: str) -> Smtp:
+    partes = urlsplit(url)
+    if partes.scheme not in ("smtp", "smtps") or not partes.hostname:
+        raise ValueError("TURNOS_SMTP_URL debe ser smtp://… o smtps://…")
+    remitente = parse_qs(partes.query).get("remitente", [""])[0] or f"buzon@{partes.hostname}"
+    return Smtp(
+        host=partes.hostname,
+        port=partes.port or (465 if partes.scheme == "smtps" else 25),
+        usuario=unquote(partes.username or ""),
+        clave=unquote(partes.password or ""),
+        remitente=remitente,
+        tls=partes.scheme == "smtps",
+    )
+
+
+def _mandar(smtp: Smtp, fila: Any) -> None:
+    m = EmailMessage()
+    m["From"], m["To"], m["Subject"] = smtp.remitente, fila.para, fila.asunto
+    m.set_content(fila.cuerpo)
+    clase = smtplib.SMTP_SSL if smtp.tls else smtplib.SMTP
+    with clase(smtp.host, smtp.port, timeout=20) as s:
+        if not smtp.tls and s.has_extn("starttls"):
+            s.starttls()
+        if smtp.usuario:
+            s.login(smtp.usuario, smtp.clave)
+        s.send_message(m)
+
+
+_DEBIDOS = text(
+    "SELECT * FROM buzon_correo WHERE estado = 'pendiente' AND enviar_ms <= :ms"
+    " ORDER BY enviar_ms, id LIMIT :n"
+)
+_RECLAMAR = text(
+    "UPDATE buzon_correo SET intentos = intentos + 1, enviar_ms = :proximo"
+    " WHERE id = :id AND estado = 'pendiente' AND enviar_ms = :antes"
+)
+_RESULTADO = text(
+    "UPDATE buzon_correo SET estado = :estado, enviado_ms = :enviado, error = :error WHERE id = :id"
+)
+
+
+def enviar_pendientes(alm: Almacen, ahora: datetime, smtp: Smtp, maximo: int = 50) -> int:
+    """Manda los avisos pendientes; devuelve cuántos salieron."""
+    ms = a_ms(ahora)
+    with alm.lectura() as conn:
+        debidos = conn.execute(_DEBIDOS, {"ms": ms, "n": maximo}).all()
+    enviados = 0
+    for fila in debidos:
+        espera = timedelta(minutes=2 ** min(fila.intentos, 8))
+        with alm.transaccion() as tx:
+            reclamo = {"proximo": a_ms(ahora + espera), "id": fila.id, "antes": fila.enviar_ms}
+            if tx.ejecutar(_RECLAMAR, reclamo).rowcount != 1:
+                continue  # otro proceso lo tomó
+        try:
+            _mandar(smtp, fila)
+        except (OSError, smtplib.SMTPException) as e:
+            agotado = fila.intentos + 1 >= MAX_INTENTOS
+            log.warning("aviso del buzón %s no salió: %s", fila.id, type(e).__name__)
+            with alm.transaccion() as tx:
+                tx.ejecutar(
+                    _RESULTADO,
+                    {
+                        "estado": "fallido" if agotado else "pendiente",
+                        "enviado": None,
+                        "error": f"{type(e).__name__}: {e}"[:300],
+                        "id": fila.id,
+                    },
+                )
+            continue
+        with alm.transaccion() as tx:
+            tx.ejecutar(
+                _RESULTADO, {"estado": "enviado", "enviado": ms, "error": "", "id": fila.id}
+            )
+        enviados += 1
+    return enviados
