@@ -91,9 +91,10 @@ _UNIDADES = text(
 
 
 def _caso(conn: Connection, c_id: int, folio: str, quien: Actor | None) -> Any:
+    visibles = tipos_visibles(exigir_bandeja(quien, c_id), c_id)  # primero, quién pide
     k = conn.execute(_CASO, {"f": folio.strip().upper()[:100], "c": c_id}).first()
     # Un caso que no puede ver es, para esta persona, un caso que no existe.
-    if k is None or k.tipo not in tipos_visibles(exigir_bandeja(quien, c_id), c_id):
+    if k is None or k.tipo not in visibles:
         raise NoEncontrado("No existe ese caso en su bandeja.", "caso_no_encontrado")
     return k
 

@@ -1,6 +1,6 @@
 """Open311 GeoReport v2 (JSON) bajo /open311/v2/: servicios (tipo × asunto), definición de
 servicio, crear y listar solicitudes, y una solicitud por folio. `jurisdiction_id` es el slug
-del centro. Crear exige `api_key` de una aplicación cliente (`turnos buzon open311-clave`).
+del centro. Crear exige `api_key` de una aplicación cliente (`turnos buzon-open311-clave`).
 Las denuncias son `blackbox`: se pueden crear, pero nunca aparecen en listas ni por id; las
 solicitudes públicas no llevan el texto del ciudadano (puede traer datos personales).
 Errores como el estándar: lista de {code, description} con 400/403/404.
@@ -143,25 +143,28 @@ def huella_api_key(clave: str) -> str:
 
 
 async def crear(request: Request) -> Response:
+    ctx = nucleo(request)
+    try:
+        form = await formulario(request)
+        campos = {k: str(v)[:4001] for k, v in form.items() if isinstance(v, str)}
+    except TurnosError:
+        campos = {}  # cuerpo ilegible: sin api_key
+    api_key = campos.get("api_key", "")
+
+    def valida() -> bool:
+        with ctx.alm.lectura() as conn:
+            return conn.execute(_CLIENTE, {"h": huella_api_key(api_key)}).first() is not None
+
+    # Primero la aplicación cliente (403 del estándar), luego el límite de tasa.
+    if not api_key or not await run_in_threadpool(valida):
+        return _error(403, "api_key no válida.")
     if (segundos := espera(request, "envio")) is not None:
         return _error(
             429, f"Demasiadas solicitudes; espere {segundos} s.", {"Retry-After": str(segundos)}
         )
-    ctx = nucleo(request)
-    try:
-        form = await formulario(request)
-    except TurnosError as e:
-        return _error(400, e.mensaje)
-    campos = {k: str(v)[:4000] for k, v in form.items() if isinstance(v, str)}
 
     def abrir() -> list[dict[str, Any]]:
-        api_key = campos.get("api_key", "")
         with ctx.alm.lectura() as conn:
-            if (
-                not api_key
-                or conn.execute(_CLIENTE, {"h": huella_api_key(api_key)}).first() is None
-            ):
-                raise ErrorOpen311(403, "api_key no válida.")
             c = _centro(conn, campos.get("jurisdiction_id", ""))
         tipo, asunto = _codigo(campos.get("service_code", ""))
         if len(campos.get("description", "")) > 4000:
