@@ -224,7 +224,7 @@ def canalizar(
 _ESTADO = text(
     "UPDATE buzon_caso SET estado = :a, actualizado_ms = :ms,"
     " resolucion = CASE WHEN :final THEN :texto ELSE resolucion END,"
-    " respuesta_ms = CASE WHEN :a = 'respondida' THEN COALESCE(respuesta_ms, :ms)"
+    " respuesta_ms = CASE WHEN :responde THEN COALESCE(respuesta_ms, :ms)"
     " ELSE respuesta_ms END,"
     " cerrado_ms = CASE WHEN :final THEN :ms ELSE cerrado_ms END"
     " WHERE id = :k AND estado = :de"
@@ -255,7 +255,15 @@ def cambiar_estado(
         if reglas.exige_texto(a) and not texto_:
             raise EntradaInvalida("Escriba la respuesta o resolución.", "resolucion_faltante")
         final = a in reglas.FINALES
-        params = {"a": a, "ms": ms, "final": final, "texto": texto_, "k": k.id, "de": k.estado}
+        params = {
+            "a": a,
+            "ms": ms,
+            "final": final,
+            "responde": a == "respondida",
+            "texto": texto_,
+            "k": k.id,
+            "de": k.estado,
+        }
         if tx.ejecutar(_ESTADO, params).rowcount != 1:
             raise Conflicto("Alguien más cambió este caso; recargue la página.", "caso_cambiado")
         movimiento(tx, k.id, ms, "estado", de=k.estado, a=a, usuario_id=quien.usuario_id)
