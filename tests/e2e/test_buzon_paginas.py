@@ -39,11 +39,14 @@ def test_cada_tipo_por_la_pagina(alm, centro, cliente, tipo):
     assert reglas.normalizar_folio(folio) == folio
     assert r.headers["cache-control"] == "no-store" and "clave" not in str(r.url)
     pagina = cliente.get("/buzon/seguimiento")
-    r = cliente.post("/buzon/seguimiento",
-                     data={"csrf": csrf(pagina.text), "folio": folio, "clave": clave})
+    r = cliente.post(
+        "/buzon/seguimiento", data={"csrf": csrf(pagina.text), "folio": folio, "clave": clave}
+    )
     assert r.status_code == 200 and "Canalizada" in r.text
-    r = cliente.post("/buzon/seguimiento",
-                     data={"csrf": csrf(pagina.text), "folio": folio, "clave": "MALA-MALA-MALA"})
+    r = cliente.post(
+        "/buzon/seguimiento",
+        data={"csrf": csrf(pagina.text), "folio": folio, "clave": "MALA-MALA-MALA"},
+    )
     assert r.status_code == 404 and "No encontramos" in r.text and "Canalizada" not in r.text
 
 
@@ -57,8 +60,9 @@ def test_formulario_con_aviso_y_trampa(alm, centro, cliente):
         assert c.execute(text("SELECT count(*) FROM buzon_caso")).scalar_one() == 0
     r = cliente.get("/buzon/prueba?kiosco=1")
     assert 'href="/kiosco/prueba"' in r.text and 'name="kiosco" value="1"' in r.text
-    r = _enviar(cliente, tipo="denuncia", descripcion="Cobro", kiosco="1", anonima="1",
-                correo="a@b.mx")
+    r = _enviar(
+        cliente, tipo="denuncia", descripcion="Cobro", kiosco="1", anonima="1", correo="a@b.mx"
+    )
     assert r.status_code == 201
     with alm.lectura() as c:
         fila = c.execute(text("SELECT canal, correo FROM buzon_caso")).one()
@@ -75,8 +79,9 @@ def test_agregar_informacion_a_un_caso_abierto(alm, centro, cliente):
     consulta = casos.consultar(alm, r["folio"], r["clave"])
     assert consulta["historia"][-1]["tipo"] == "ciudadano"
     # Con la clave mala no se agrega nada.
-    malo = cliente.post("/buzon/seguimiento",
-                        data={**datos, "clave": "X", "informacion": "intruso"})
+    malo = cliente.post(
+        "/buzon/seguimiento", data={**datos, "clave": "X", "informacion": "intruso"}
+    )
     assert malo.status_code == 404
     assert "intruso" not in str(casos.consultar(alm, r["folio"], r["clave"]))
 
@@ -87,8 +92,11 @@ def test_enlaces_desde_kiosco_ticket_y_alerta_en_tablero(alm, centro, db_url):
     with TestClient(app) as cliente:
         kiosco = cliente.get("/kiosco/prueba", headers=bearer(centro.kiosco_token))
         assert 'href="/buzon/prueba?kiosco=1"' in kiosco.text
-        t = cliente.post("/api/v1/centros/prueba/turnos", json={"tramite": "A"},
-                         headers=bearer(centro.kiosco_token)).json()
+        t = cliente.post(
+            "/api/v1/centros/prueba/turnos",
+            json={"tramite": "A"},
+            headers=bearer(centro.kiosco_token),
+        ).json()
         ticket = cliente.get(f"/t/{t['token']}")
         assert f'href="/buzon/prueba?turno={t["folio"]}"' in ticket.text
         casos.abrir(alm, "prueba", tipo="felicitacion", descripcion="x", canal="web", ahora=AHORA)
