@@ -149,7 +149,7 @@ _QUEJAS = text(
     "SELECT t.clave, t.nombre,"
     " (SELECT count(*) FROM buzon_caso k WHERE k.tramite_id = t.id AND k.tipo = 'queja'"
     "  AND k.creado_ms >= :a AND k.creado_ms < :b) AS quejas,"
-    " (SELECT count(*) FROM turno x WHERE x.tramite_id = t.id AND x.estado = 'finalizado'"
+    " (SELECT count(*) FROM turno x WHERE x.tramite_id = t.id AND x.estado = 'atendido'"
     "  AND x.fin_ms >= :a AND x.fin_ms < :b) AS atendidos"
     " FROM tramite t WHERE t.centro_id = :c ORDER BY t.clave"
 )
