@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
+from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -14,7 +15,7 @@ from starlette.routing import Route
 
 from buzon import atencion, casos, reglas
 from buzon.servicio import despertar
-from turnos.errores import EntradaInvalida, Prohibido, TurnosError
+from turnos.errores import EntradaInvalida, NoEncontrado, Prohibido, TurnosError
 from turnos.kit import actor, avisar, formulario, nucleo, render, verificar_csrf
 from turnos.permisos import Actor
 from turnos.servicios import consultas
@@ -44,6 +45,30 @@ async def lista(request: Request) -> Response:
         atencion.listar, ctx.alm, request.path_params["centro"], quien, ctx.ahora()
     )
     return _pagina(request, "buzon_bandeja.html", {"usuario": quien, **datos})
+
+
+async def entrada(request: Request) -> Response:
+    """/buzon/bandeja: la bandeja del centro de quien entra (contraloría no opera ventanillas;
+    entra con /login?siguiente=/buzon/bandeja). Un usuario estatal elige con ?centro=."""
+    quien = await _usuario(request)
+    if isinstance(quien, Response):
+        return quien
+    alm = nucleo(request).alm
+
+    def slug() -> str | None:
+        with alm.lectura() as conn:
+            if quien.centro_id is not None:
+                sql, params = "SELECT slug FROM centro WHERE id = :c", {"c": quien.centro_id}
+            else:
+                sql = "SELECT slug FROM centro WHERE activo = true AND (slug = :s OR :s = '')"
+                sql += " ORDER BY id LIMIT 1"
+                params = {"s": request.query_params.get("centro", "")[:60]}
+            return conn.execute(text(sql), params).scalar()
+
+    destino = await run_in_threadpool(slug)
+    if destino is None:
+        raise NoEncontrado("No hay centros configurados.")
+    return RedirectResponse(f"/buzon/{quote(destino)}/bandeja", status_code=303)
 
 
 async def caso(request: Request) -> Response:
@@ -176,6 +201,7 @@ async def captura(request: Request) -> Response:
 
 
 RUTAS: list[Any] = [
+    Route("/buzon/bandeja", entrada, methods=["GET"]),
     Route("/buzon/{centro}/bandeja", lista, methods=["GET"]),
     Route("/buzon/{centro}/casos/{folio}", caso, methods=["GET", "POST"]),
     Route("/buzon/{centro}/captura", captura, methods=["GET", "POST"]),

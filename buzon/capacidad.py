@@ -52,12 +52,12 @@ CAPACIDAD = Capacidad(
     enlaces=(
         Enlace("admin", "Buzón ciudadano", "/buzon/{centro}/bandeja"),
         Enlace("tablero", "Buzón ciudadano", "/buzon/{centro}/bandeja"),
-        Enlace("ventanilla", "Capturar en el buzón", "/buzon/{centro}/captura"),
     ),
     fragmentos={
         "tablero": ("buzon_tablero.html",),
         "turno_publico": ("buzon_turno.html",),
         "kiosco": ("buzon_kiosco.html",),
+        "ventanilla": ("buzon_ventanilla.html",),
     },
     reportes=(
         TablaReporte(

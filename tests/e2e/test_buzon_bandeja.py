@@ -214,3 +214,38 @@ def test_captura_por_el_personal(alm, centro, cliente):
         ).one()
     assert fila.canal == "telefono" and fila.capturo_id == centro.staff[0].id
     assert cliente.get("/buzon/prueba/bandeja", headers=bearer(token)).status_code == 403
+
+
+def test_contraloria_entra_por_sesion_a_su_bandeja(alm, centro, cliente):
+    from tests.buzon_apoyo import contraloria
+    from tests.e2e.test_paginas_personal import entrar
+
+    contraloria(alm)
+    pagina = cliente.get("/login")
+    r = cliente.post(
+        "/login?siguiente=/buzon/bandeja",
+        data={
+            "csrf": csrf(pagina.text),
+            "usuario": "contra-prueba",
+            "password": "contrasena-segura",
+        },
+        follow_redirects=False,
+    )
+    assert r.status_code == 303 and r.headers["location"] == "/buzon/bandeja"
+    r = cliente.get("/buzon/bandeja", follow_redirects=False)
+    assert r.headers["location"] == "/buzon/prueba/bandeja"
+    assert cliente.get("/buzon/prueba/bandeja").status_code == 200
+    cliente.cookies.clear()
+    assert entrar(cliente, "v1-prueba").status_code == 303
+    ventanilla = cliente.get("/ventanilla")
+    assert 'href="/buzon/prueba/captura"' in ventanilla.text
+
+
+def test_permisos_del_rol_contraloria():
+    from turnos.permisos import Rol, permisos_de
+
+    assert Rol.CONTRALORIA == "contraloria"
+    assert {"buzon_denuncias", "buzon_capturar"} <= permisos_de("contraloria")
+    assert "buzon_atender" not in permisos_de("contraloria")
+    assert "buzon_denuncias" not in permisos_de("jefe") | permisos_de("ventanilla")
+    assert "ver_tablero" not in permisos_de("contraloria")

@@ -102,6 +102,7 @@ DECLARADAS = {
     "POST /buzon/seguimiento": PUBLICA,
     # La bandeja: el jefe (sin denuncias) y contraloría (solo denuncias; no está en USUARIOS:
     # test_buzon_api lo prueba); capturar, también ventanilla.
+    "GET /buzon/bandeja": (frozenset(USUARIOS), frozenset(USUARIOS)),  # redirige a su bandeja
     "GET /buzon/{centro}/bandeja": (frozenset({"jefe", "admin"}), SOLO_ADMIN),
     "GET /buzon/{centro}/casos/{folio}": (frozenset({"jefe", "admin"}), SOLO_ADMIN),
     "POST /buzon/{centro}/casos/{folio}": (frozenset({"jefe", "admin"}), SOLO_ADMIN),
