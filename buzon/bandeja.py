@@ -56,6 +56,7 @@ async def entrada(request: Request) -> Response:
     alm = nucleo(request).alm
 
     def slug() -> str | None:
+        params: dict[str, Any]
         with alm.lectura() as conn:
             if quien.centro_id is not None:
                 sql, params = "SELECT slug FROM centro WHERE id = :c", {"c": quien.centro_id}
