@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import logging
 import smtplib
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
 
 from sqlalchemy import text
 
 from buzon import reglas
 from turnos.db.almacen import Almacen, Tx
+from turnos.servicios import smtp
+from turnos.servicios.smtp import Smtp
 from turnos.tiempo import a_ms, iso
 
 log = logging.getLogger(__name__)
@@ -72,42 +72,15 @@ def avisar_unidad(tx: Tx, caso_id: int, unidad_id: int, ms: int, *, agregado: bo
     )
 
 
-@dataclass(frozen=True)
-class Smtp:
-    host: str
-    port: int
-    usuario: str
-    clave: str
-    remitente: str
-    tls: bool
-
-
 def leer_url(url: str) -> Smtp:
-    partes = urlsplit(url)
-    if partes.scheme not in ("smtp", "smtps") or not partes.hostname:
-        raise ValueError("TURNOS_SMTP_URL debe ser smtp://… o smtps://…")
-    remitente = parse_qs(partes.query).get("remitente", [""])[0] or f"buzon@{partes.hostname}"
-    return Smtp(
-        host=partes.hostname,
-        port=partes.port or (465 if partes.scheme == "smtps" else 25),
-        usuario=unquote(partes.username or ""),
-        clave=unquote(partes.password or ""),
-        remitente=remitente,
-        tls=partes.scheme == "smtps",
-    )
+    return smtp.leer_url(url, "buzon")
 
 
-def _mandar(smtp: Smtp, fila: Any) -> None:
+def _mandar(conf: Smtp, fila: Any) -> None:
     m = EmailMessage()
-    m["From"], m["To"], m["Subject"] = smtp.remitente, fila.para, fila.asunto
+    m["From"], m["To"], m["Subject"] = conf.remitente, fila.para, fila.asunto
     m.set_content(fila.cuerpo)
-    clase = smtplib.SMTP_SSL if smtp.tls else smtplib.SMTP
-    with clase(smtp.host, smtp.port, timeout=20) as s:
-        if not smtp.tls and s.has_extn("starttls"):
-            s.starttls()
-        if smtp.usuario:
-            s.login(smtp.usuario, smtp.clave)
-        s.send_message(m)
+    smtp.mandar(conf, m)
 
 
 _DEBIDOS = text(
@@ -123,7 +96,7 @@ _RESULTADO = text(
 )
 
 
-def enviar_pendientes(alm: Almacen, ahora: datetime, smtp: Smtp, maximo: int = 50) -> int:
+def enviar_pendientes(alm: Almacen, ahora: datetime, conf: Smtp, maximo: int = 50) -> int:
     """Manda los avisos pendientes; devuelve cuántos salieron."""
     ms = a_ms(ahora)
     with alm.lectura() as conn:
@@ -136,7 +109,7 @@ def enviar_pendientes(alm: Almacen, ahora: datetime, smtp: Smtp, maximo: int = 5
             if tx.ejecutar(_RECLAMAR, reclamo).rowcount != 1:
                 continue  # otro proceso lo tomó
         try:
-            _mandar(smtp, fila)
+            _mandar(conf, fila)
         except (OSError, smtplib.SMTPException) as e:
             agotado = fila.intentos + 1 >= MAX_INTENTOS
             log.warning("aviso del buzón %s no salió: %s", fila.id, type(e).__name__)

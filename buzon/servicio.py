@@ -13,8 +13,9 @@ import logging
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 
-from buzon.correo import Smtp, enviar_pendientes, leer_url
+from buzon.correo import enviar_pendientes, leer_url
 from turnos.kit import nucleo
+from turnos.servicios.smtp import Smtp
 
 log = logging.getLogger(__name__)
 INTERVALO_S = 30.0
