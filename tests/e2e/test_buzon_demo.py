@@ -46,6 +46,11 @@ def test_demo_de_punta_a_punta(db_url, alm):
     atencion.cambiar_estado(alm, "demo", folio, "respondida", "Ya está abierto.", jefa_actor, AHORA)
     with TestClient(app) as cliente:
         d = cliente.get(f"/api/v1/manifestaciones/{folio}", params={"clave": clave}).json()
+        base = "/tablero/demo/reportes?desde=2026-11-01&hasta=2026-11-30"
+        informe = cliente.get(base + "&vista=indicadores", headers=bearer(jefa))
+        csv = cliente.get(base + "&vista=indicadores&formato=csv&tabla=buzon", headers=bearer(jefa))
+    assert ">Buzón ciudadano por tipo</h2>" in informe.text
+    assert csv.text.splitlines()[1].startswith("queja,1,1,0,0.0,")  # respondida el mismo día
     assert d["estado"] == "respondida" and d["historia"][-1]["texto"] == "Ya está abierto."
     with alm.lectura() as c:
         cid = c.execute(text("SELECT id FROM centro WHERE slug = 'demo'")).scalar_one()

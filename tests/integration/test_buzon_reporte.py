@@ -194,3 +194,42 @@ def test_prometheus_del_buzon(alm, centro):
     texto = reportes.prometheus(alm).decode()
     assert 'turnos_buzon_casos{centro="prueba",tipo="queja",estado="cerrada"} 2' in texto
     assert "ana@x.mx" not in texto
+
+
+def test_turnos_reporte_tabla_buzon(alm, centro, db_url):
+    from tests.e2e.test_cli import turnos
+
+    _escenario(alm, centro)
+    r = turnos(
+        "reporte",
+        "--centro",
+        "prueba",
+        "--desde",
+        "2026-11-23",
+        "--hasta",
+        "2026-12-31",
+        "--formato",
+        "csv",
+        "--tabla",
+        "buzon_canalizacion",
+        db=db_url,
+    )
+    assert r.returncode == 0, r.stderr
+    lineas = r.stdout.strip().splitlines()
+    assert lineas[0] == "grupo,cerrados,bien_canalizados,exactitud_pct,bien_y_a_tiempo"
+    assert lineas[1] == "total,3,2,66.7,2"
+    r = turnos(
+        "reporte",
+        "--centro",
+        "prueba",
+        "--desde",
+        "2026-11-23",
+        "--hasta",
+        "2026-12-31",
+        "--formato",
+        "csv",
+        "--tabla",
+        "buzon_reruteo",
+        db=db_url,
+    )
+    assert r.stdout.strip().splitlines()[1:] == ["Sistemas,Atención,1"]
