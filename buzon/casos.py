@@ -322,4 +322,4 @@ def agregar(alm: Almacen, folio_: str, clave: str, texto_: str, ahora: datetime)
         )
         tx.evento(k.centro_id, "buzon_informacion", ms, datos={"folio": k.folio})
         if k.unidad_id is not None:
-            correo.avisar_unidad(tx, k.id, k.unidad_id, ms, agregado=True)
+            correo.avisar_unidad(tx, k.id, k.unidad_id, ms, motivo_="agregado")

@@ -47,6 +47,14 @@ def cmd_open311(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_recordatorios(args: argparse.Namespace) -> int:
+    from buzon.correo import recordar_vencidos
+
+    n = recordar_vencidos(_alm(args), tiempo.ahora())
+    print(f"Recordatorios de casos vencidos encolados: {n}")
+    return 0
+
+
 def registrar(sub: Any, comando: Any) -> None:
     p = comando("buzon-unidad", cmd_unidad, "Crea o cambia una unidad responsable del buzón.")
     p.add_argument("--centro", required=True)
@@ -63,5 +71,10 @@ def registrar(sub: Any, comando: Any) -> None:
     p.add_argument("--tipo", default="")
     p.add_argument("--asunto", default="")
     p.add_argument("--unidad", required=True, help="clave de la unidad")
+    comando(
+        "buzon-recordatorios",
+        cmd_recordatorios,
+        "Encola un recordatorio a la unidad de cada caso vencido (una vez; para cron).",
+    )
     p = comando("buzon-open311-clave", cmd_open311, "Emite la api_key de una aplicación Open311.")
     p.add_argument("--nombre", required=True, help="nombre de la aplicación cliente")

@@ -37,11 +37,20 @@ _ENCOLAR = text(
 )
 
 
-def avisar_unidad(tx: Tx, caso_id: int, unidad_id: int, ms: int, *, agregado: bool = False) -> None:
+_MOTIVOS = {
+    "canalizado": "Se le canalizó el caso",
+    "agregado": "El ciudadano agregó información al caso",
+    "vencido": "Recordatorio: venció el plazo del caso",
+}
+
+
+def avisar_unidad(
+    tx: Tx, caso_id: int, unidad_id: int, ms: int, *, motivo_: str = "canalizado"
+) -> None:
     f = tx.ejecutar(_DATOS, {"k": caso_id, "u": unidad_id}).first()
     if f is None or not f.para:
         return  # unidad sin correo: el caso se ve en la bandeja del personal
-    motivo = "El ciudadano agregó información al caso" if agregado else "Se le canalizó el caso"
+    motivo = _MOTIVOS[motivo_]
     texto_caso = (
         "(Denuncia: consulte el texto en la bandeja de contraloría.)"
         if f.tipo == "denuncia"
@@ -81,6 +90,31 @@ def _mandar(conf: Smtp, fila: Any) -> None:
     m["From"], m["To"], m["Subject"] = conf.remitente, fila.para, fila.asunto
     m.set_content(fila.cuerpo)
     smtp.mandar(conf, m)
+
+
+_VENCIDOS = text(
+    "SELECT id, centro_id, folio, unidad_id FROM buzon_caso WHERE vence_ms < :ms"
+    " AND recordado_ms IS NULL AND unidad_id IS NOT NULL"
+    f" AND estado NOT IN ({', '.join(repr(e) for e in sorted(reglas.FINALES))})"
+    " AND estado <> 'respondida' ORDER BY vence_ms LIMIT 200"
+)
+_RECORDADO = text("UPDATE buzon_caso SET recordado_ms = :ms WHERE id = :k AND recordado_ms IS NULL")
+
+
+def recordar_vencidos(alm: Almacen, ahora: datetime) -> int:
+    """Un recordatorio (una sola vez) a la unidad de cada caso abierto que ya venció."""
+    ms = a_ms(ahora)
+    with alm.lectura() as conn:
+        vencidos = conn.execute(_VENCIDOS, {"ms": ms}).all()
+    n = 0
+    for k in vencidos:
+        with alm.transaccion() as tx:
+            if tx.ejecutar(_RECORDADO, {"ms": ms, "k": k.id}).rowcount != 1:
+                continue  # otro proceso ya lo recordó
+            avisar_unidad(tx, k.id, k.unidad_id, ms, motivo_="vencido")
+            tx.evento(k.centro_id, "buzon_recordatorio", ms, datos={"folio": k.folio})
+        n += 1
+    return n
 
 
 _DEBIDOS = text(

@@ -1,7 +1,8 @@
 """Trabajador de la bandeja de salida del buzón y ganchos del ciclo de vida de la app.
 
 Con `TURNOS_SMTP_URL` manda los avisos a las unidades al despertar (una canalización acaba de
-escribir uno) o cada `INTERVALO_S` (reintentos). Sin SMTP los avisos quedan guardados.
+escribir uno) o cada `INTERVALO_S` (reintentos, y el recordatorio de los casos vencidos). Sin SMTP
+los avisos quedan guardados (`turnos buzon-recordatorios` los encola desde cron).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import logging
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 
-from buzon.correo import enviar_pendientes, leer_url
+from buzon.correo import enviar_pendientes, leer_url, recordar_vencidos
 from turnos.kit import nucleo
 from turnos.servicios.smtp import Smtp
 
@@ -31,6 +32,7 @@ class Cartero:
         ctx = nucleo(app)
         while True:
             try:
+                await run_in_threadpool(recordar_vencidos, ctx.alm, ctx.ahora())
                 await run_in_threadpool(enviar_pendientes, ctx.alm, ctx.ahora(), self.smtp)
             except Exception:  # noqa: BLE001 - el trabajador no muere; lo intenta luego
                 log.exception("falló una vuelta de la bandeja de salida del buzón")

@@ -93,6 +93,7 @@ class BuzonCaso(SQLModel, table=True):
     vence_ms: int = Field(sa_column=_ms(False))
     respuesta_ms: int | None = Field(default=None, sa_column=_ms())
     cerrado_ms: int | None = Field(default=None, sa_column=_ms())
+    recordado_ms: int | None = Field(default=None, sa_column=_ms())  # recordatorio por vencido
     capturo_id: int | None = Field(default=None, foreign_key="usuario.id")
     demo: bool = False
 

@@ -113,6 +113,7 @@ def upgrade() -> None:
         sa.Column("vence_ms", sa.BigInteger(), nullable=False),
         sa.Column("respuesta_ms", sa.BigInteger(), nullable=True),
         sa.Column("cerrado_ms", sa.BigInteger(), nullable=True),
+        sa.Column("recordado_ms", sa.BigInteger(), nullable=True),
         sa.Column("capturo_id", sa.Integer(), nullable=True),
         sa.Column("demo", sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(

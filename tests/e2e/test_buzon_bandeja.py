@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import text
@@ -249,3 +250,22 @@ def test_permisos_del_rol_contraloria():
     assert "buzon_atender" not in permisos_de("contraloria")
     assert "buzon_denuncias" not in permisos_de("jefe") | permisos_de("ventanilla")
     assert "ver_tablero" not in permisos_de("contraloria")
+
+
+def test_recordatorio_a_la_unidad_una_sola_vez_por_smtp_real(alm, centro, smtp):  # noqa: F811
+    from buzon import casos, correo
+
+    buzon, url = smtp
+    con_catalogo(alm)
+    r = casos.abrir(
+        alm, "prueba", tipo="felicitacion", descripcion="Gracias", canal="web", ahora=AHORA
+    )  # 5 días de plazo
+    assert correo.recordar_vencidos(alm, AHORA + timedelta(days=4)) == 0
+    assert correo.recordar_vencidos(alm, AHORA + timedelta(days=6)) == 1
+    assert correo.recordar_vencidos(alm, AHORA + timedelta(days=7)) == 0  # solo una vez
+    assert correo.enviar_pendientes(alm, AHORA + timedelta(days=7), correo.leer_url(url)) == 2
+    asuntos = [(m["To"], m.get_payload().splitlines()[0]) for m in buzon.mensajes]
+    assert asuntos == [
+        ("atencion@x.mx", f"Se le canalizó el caso {r['folio']} (Felicitación)."),
+        ("atencion@x.mx", f"Recordatorio: venció el plazo del caso {r['folio']} (Felicitación)."),
+    ]
