@@ -269,3 +269,29 @@ def test_recordatorio_a_la_unidad_una_sola_vez_por_smtp_real(alm, centro, smtp):
         ("atencion@x.mx", f"Se le canalizó el caso {r['folio']} (Felicitación)."),
         ("atencion@x.mx", f"Recordatorio: venció el plazo del caso {r['folio']} (Felicitación)."),
     ]
+
+
+def test_el_jefe_no_administra_cuentas_de_contraloria(alm, centro):
+    """Si la jefatura pudiera crear, restablecer o asignarse una cuenta de contraloría, leería
+    las denuncias sobre su propio personal. Solo administración las administra."""
+    from tests.buzon_apoyo import contraloria
+    from turnos.errores import Prohibido
+    from turnos.servicios import cuentas
+
+    with pytest.raises(Prohibido):
+        cuentas.crear_usuario(
+            alm,
+            "oic-del-jefe",
+            "contrasena-segura",
+            "contraloria",
+            "prueba",
+            "X",
+            quien=centro.jefe,
+        )
+    contraloria(alm)
+    with pytest.raises(Prohibido):
+        cuentas.restablecer_contrasena(
+            alm, centro.jefe, "contra-prueba", "otra-contrasena-1", AHORA
+        )
+    with pytest.raises(Prohibido):
+        cuentas.cambiar_rol(alm, centro.jefe, "v1-prueba", "contraloria", AHORA)

@@ -122,7 +122,8 @@ async def seccion(request: Request) -> Response:
             "roles": [
                 r.value
                 for r in Rol
-                if r is not Rol.ADMIN or quien.puede(Permiso.ADMINISTRAR_USUARIOS)
+                if r not in (Rol.ADMIN, Rol.CONTRALORIA)
+                or quien.puede(Permiso.ADMINISTRAR_USUARIOS)
             ],
         },
     )
