@@ -328,7 +328,9 @@ def parser() -> argparse.ArgumentParser:
         us,
     )
     u.add_argument("usuario")
-    u.add_argument("--rol", required=True, choices=["ventanilla", "jefe", "admin", "auditor"])
+    u.add_argument(
+        "--rol", required=True, choices=["ventanilla", "jefe", "admin", "auditor", "contraloria"]
+    )
     u.add_argument("--centro")
     u.add_argument("--nombre")
     uc = comando(

@@ -171,6 +171,7 @@ PERSONAL = [
     ("ventanilla2", "ventanilla", SLUG, "Ventanilla 2"),
     ("ventanilla3", "ventanilla", SLUG, "Ventanilla 3"),
     ("ventanilla4", "ventanilla", SLUG, "Ventanilla 4"),
+    ("contraloria", "contraloria", SLUG, "Contraloría (denuncias del buzón)"),
 ]
 
 
@@ -203,7 +204,7 @@ def sembrar(alm: Almacen, ahora: datetime, carpeta_tickets: Path | None = None) 
             ],
             pie_ticket=[
                 "Horario: todos los días, las 24 horas (demostración)",
-                "Denuncie la corrupción en el buzón ciudadano.",
+                "Denuncie la corrupción en el buzón ciudadano: escanee el QR.",
             ],
         )
         catalogo.importar_tramites(alm, SLUG, TRAMITES, ahora)

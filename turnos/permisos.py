@@ -18,6 +18,7 @@ class Rol(StrEnum):
     JEFE = "jefe"
     ADMIN = "admin"
     AUDITOR = "auditor"
+    CONTRALORIA = "contraloria"  # investiga denuncias (permisos: los agrega el buzón)
 
 
 class TipoDispositivo(StrEnum):
@@ -56,6 +57,7 @@ PERMISOS: dict[str, frozenset[str]] = {
     ),
     Rol.ADMIN: frozenset(Permiso),
     Rol.AUDITOR: frozenset({_P.VER_COLA, _P.VER_TABLERO, _P.AUDITAR}),
+    Rol.CONTRALORIA: frozenset(),
     TipoDispositivo.KIOSCO: frozenset({_P.EMITIR, _P.VER_COLA}),
     TipoDispositivo.PANTALLA: frozenset({_P.VER_COLA}),
     TipoDispositivo.TABLETA: frozenset(),

@@ -105,6 +105,28 @@ DECLARADAS = {
     "WS /ws/encuesta/{centro}/{ventanilla}": (frozenset({"jefe", "admin", "tableta"}), SOLO_ADMIN),
     "GET /admin/encuestas": (frozenset({"jefe", "admin"}), frozenset({"jefe", "admin"})),
     "POST /admin/encuestas": (frozenset({"jefe", "admin"}), frozenset({"jefe", "admin"})),
+    # Buzón: recibir y consultar por folio y clave es público (la clave es la credencial).
+    "POST /api/v1/centros/{centro}/manifestaciones": PUBLICA,
+    "GET /api/v1/manifestaciones/{folio}": PUBLICA,
+    "GET /buzon/{centro}": PUBLICA,
+    "POST /buzon/{centro}": PUBLICA,
+    "GET /buzon/seguimiento": PUBLICA,
+    "POST /buzon/seguimiento": PUBLICA,
+    # La bandeja: el jefe (sin denuncias) y contraloría (solo denuncias; no está en USUARIOS:
+    # test_buzon_api lo prueba); capturar, también ventanilla.
+    "GET /buzon/bandeja": (frozenset(USUARIOS), frozenset(USUARIOS)),  # redirige a su bandeja
+    "GET /buzon/{centro}/bandeja": (frozenset({"jefe", "admin"}), SOLO_ADMIN),
+    "GET /buzon/{centro}/casos/{folio}": (frozenset({"jefe", "admin"}), SOLO_ADMIN),
+    "POST /buzon/{centro}/casos/{folio}": (frozenset({"jefe", "admin"}), SOLO_ADMIN),
+    "GET /buzon/{centro}/captura": (PERSONAL_OPERA, SOLO_ADMIN),
+    "POST /buzon/{centro}/captura": (PERSONAL_OPERA, SOLO_ADMIN),
+    # Open311: leer es público; crear exige la api_key de una aplicación (no un rol): nadie
+    # entra con sesión ni token del personal (test_buzon_open311).
+    "GET /open311/v2/services.json": PUBLICA,
+    "GET /open311/v2/services/{codigo}.json": PUBLICA,
+    "GET /open311/v2/requests.json": PUBLICA,
+    "POST /open311/v2/requests.json": (frozenset(), frozenset()),
+    "GET /open311/v2/requests/{folio}.json": PUBLICA,
 }
 # Rutas que esta matriz no puede recorrer, con la prueba que las cubre.
 FUERA = {
@@ -114,6 +136,7 @@ FUERA = {
 VALORES = {"numero": "50", "accion": "pausar", "seccion": "tramites", "extension": "json"}
 VALORES["folio"] = "Z-999"
 VALORES.update(ventanilla="1", clave="clave-inexistente")
+VALORES["codigo"] = "queja"
 CUERPOS = {
     "POST /api/v1/centros/{centro}/turnos": {"tramite": "ZZ"},
     "POST /api/v1/kiosco/{centro}/turnos": {"tramite": "ZZ"},

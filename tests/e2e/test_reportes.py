@@ -79,8 +79,12 @@ def test_xlsx_con_todas_las_tablas(cliente, centro) -> None:
     )
     assert r.status_code == 200
     libro = load_workbook(io.BytesIO(r.content))
-    # Primero las del núcleo; después, las de las capacidades instaladas (Capacidad.reportes).
-    assert libro.sheetnames[:5] == ["tramites", "ventanillas", "personal", "horas", "dias"]
+    # Las del núcleo, y después las que agregan las capacidades instaladas (p. ej. el buzón).
+    from metricas import extras
+
+    assert libro.sheetnames == ["tramites", "ventanillas", "personal", "horas", "dias"] + [
+        n for n in extras.nombres()
+    ]
     hoja = libro["tramites"]
     columnas = [c.value for c in hoja[1]]
     filas = {f[0]: dict(zip(columnas, f, strict=True)) for f in hoja.iter_rows(2, values_only=True)}

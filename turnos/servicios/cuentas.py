@@ -73,14 +73,16 @@ def validar_contrasena(password: str) -> None:
 
 def _exigir_sobre(quien: Actor | None, rol: str, centro_id: int | None) -> None:
     """Permiso para administrar una cuenta de `rol` en `centro_id`. `quien` None: la CLI, que
-    usa quien opera la instalación. Las cuentas estatales (sin centro) y las de administración
-    solo las administra el rol admin."""
+    usa quien opera la instalación. Las cuentas estatales (sin centro), las de administración y
+    las de contraloría (investiga denuncias, también sobre la jefatura) solo las administra el
+    rol admin."""
     if quien is None:
         return
-    if rol == Rol.ADMIN or centro_id is None:
+    if rol in (Rol.ADMIN, Rol.CONTRALORIA) or centro_id is None:
         if not quien.puede(Permiso.ADMINISTRAR_USUARIOS):
             raise Prohibido(
-                "Solo administración crea o cambia cuentas de administración o estatales."
+                "Solo administración crea o cambia cuentas de administración, contraloría"
+                " o estatales."
             )
     else:
         exigir(quien, Permiso.ADMINISTRAR, centro_id)

@@ -156,7 +156,8 @@ async def _pagina(
             "roles": [
                 r.value
                 for r in Rol
-                if r is not Rol.ADMIN or quien.puede(Permiso.ADMINISTRAR_USUARIOS)
+                if r not in (Rol.ADMIN, Rol.CONTRALORIA)
+                or quien.puede(Permiso.ADMINISTRAR_USUARIOS)
             ],
         },
         status,
