@@ -1,20 +1,18 @@
-"""«Quiero que me contacten» (punto 6 del issue): con un buzón instalado (aquí uno falso, con
-la firma de `abrir_manifestacion`, instalado por entry point como la capacidad de juguete), una
-calificación baja con consentimiento abre una queja ligada al turno, con canal «encuesta». Sin
-buzón la opción no se ofrece (test_encuestas_api). Corre en un subproceso: el registro de
-capacidades de este proceso no cambia."""
+"""«Quiero que me contacten» (punto 6 del issue): con el buzón real instalado (entry point de
+pyproject), una calificación baja con consentimiento abre una queja ligada al turno, con canal
+«encuesta», por el servicio `abrir_manifestacion`; la encuesta no importa al buzón."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
 RAIZ = Path(__file__).resolve().parents[2]
-FALSO = RAIZ / "tests" / "capacidad_buzon_falso"
 
 APP = textwrap.dedent(
     """
@@ -45,9 +43,9 @@ APP = textwrap.dedent(
         token, clave = atender(c)
         print(json.dumps(c.get("/api/v1/encuestas/" + clave).json()["contacto"]))
         contacto = {"correo": "ana@example.mx", "telefono": "", "acepto_aviso": True}
-        r = c.post("/api/v1/encuestas/" + clave, json={
+        r0 = c.post("/api/v1/encuestas/" + clave, json={
             "calificacion": 1, "motivos": ["espera"], "comentario": "Dos horas", "contacto": contacto})
-        print(r.status_code, json.dumps(r.json()))
+        print(r0.status_code, json.dumps(r0.json()))
         _, alta = atender(c)  # una calificación alta no abre caso aunque pida contacto
         r = c.post("/api/v1/encuestas/" + alta, json={"calificacion": 5, "contacto": contacto})
         print(r.status_code, json.dumps(r.json()["manifestacion"]))
@@ -55,21 +53,18 @@ APP = textwrap.dedent(
             print(json.dumps(conn.execute(text(
                 "SELECT e.manifestacion, t.id FROM encuesta e JOIN turno t ON t.id = e.turno_id"
                 " WHERE e.clave = :k"), {"k": clave}).one()._asdict()))
+            folio = r0.json()["manifestacion"]["folio"]
+            print(json.dumps(conn.execute(text(
+                "SELECT tipo, canal, turno_id, correo, descripcion FROM buzon_caso"
+                " WHERE folio = :f"), {"f": folio}).one()._asdict()))
+        s = c.get("/api/v1/manifestaciones/" + folio,
+                  params={"clave": r0.json()["manifestacion"]["clave"]})
+        print(json.dumps({"status": s.status_code, "estado": s.json().get("estado")}))
     """
 )
 
 
 def test_calificacion_baja_con_consentimiento_abre_una_queja(tmp_path):
-    info = tmp_path / "buzonfalso-0.1.dist-info"
-    info.mkdir()
-    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: buzonfalso\nVersion: 0.1\n")
-    (info / "entry_points.txt").write_text(
-        "[turnos.capacidades]\nbuzonfalso = buzonfalso.capacidad:CAPACIDAD\n"
-    )
-    anotadas = tmp_path / "llamadas.jsonl"
-    entorno = dict(os.environ)
-    entorno["PYTHONPATH"] = os.pathsep.join([str(tmp_path), str(FALSO), str(RAIZ)])
-    entorno["BUZON_FALSO_ARCHIVO"] = str(anotadas)
     url = f"sqlite:///{tmp_path / 'turnos.db'}"
     r = subprocess.run(
         [sys.executable, "-c", APP, url],
@@ -77,31 +72,27 @@ def test_calificacion_baja_con_consentimiento_abre_una_queja(tmp_path):
         text=True,
         timeout=120,
         cwd=RAIZ,
-        env=entorno,
+        env=dict(os.environ, PYTHONPATH=str(RAIZ)),
     )
     assert r.returncode == 0, r.stderr
     lineas = r.stdout.strip().split("\n")
     assert lineas[0] == "true"  # con buzón, la encuesta ofrece «quiero que me contacten»
     status, cuerpo = lineas[1].split(" ", 1)
     assert status == "201"
-    assert json.loads(cuerpo)["manifestacion"] == {
-        "folio": "Q-000001",
-        "clave": "k",
-        "estado": "recibida",
-        "vence": "2026-12-08",
-    }
-    assert lineas[2] == "201 null"
+    caso = json.loads(cuerpo)["manifestacion"]
+    assert re.fullmatch(r"PRUEBA-2026-00001-[0-9A-Z]", caso["folio"])
+    assert caso["estado"] == "recibida" and caso["clave"]
+    assert lineas[2] == "201 null"  # una calificación alta no abre caso aunque pida contacto
     guardada = json.loads(lineas[3])
-    assert guardada["manifestacion"] == "Q-000001"
-    [llamada] = [json.loads(x) for x in anotadas.read_text().splitlines()]
-    assert llamada == {
-        "centro": "prueba",
+    assert guardada["manifestacion"] == caso["folio"]
+    en_buzon = json.loads(lineas[4])
+    assert en_buzon == {
         "tipo": "queja",
-        "descripcion": "Encuesta de satisfacción: calificó «Muy mal» (motivos: Tiempo de espera)."
-        " Comentario: Dos horas",
+        "canal": "encuesta",
         "turno_id": guardada["id"],
         "correo": "ana@example.mx",
-        "telefono": None,
-        "canal": "encuesta",
-        "ahora": "2026-11-23T16:00:00+00:00",
+        "descripcion": "Encuesta de satisfacción: calificó «Muy mal» (motivos: Tiempo de espera)."
+        " Comentario: Dos horas",
     }
+    # El ciudadano sigue su caso por folio y clave, como cualquier otro del buzón.
+    assert json.loads(lineas[5]) == {"status": 200, "estado": "recibida"}

@@ -1,1 +1,0 @@
-"""Buzón falso: solo el servicio abrir_manifestacion."""
