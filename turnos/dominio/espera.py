@@ -1,0 +1,211 @@
+"""Estimación de espera con la MISMA política que llama turnos (`enrutamiento`). Puro.
+
+1. **Orden predicho.** Sin llegadas nuevas, las ventanillas que atienden el trámite llaman a
+   los que esperan en el orden de `enrutamiento.siguiente`, evaluado en el reloj de cada
+   llamado (cada `paso_ms`): así los turnos que se vencen en el camino suben, como en `llamar`.
+   Las diferencias de espera efectiva no cambian con el reloj; solo el umbral de vencimiento
+   lo hace, por eso basta un montículo de no vencidos y otro de vencidos (O(n log n)).
+2. **Personas delante.** Los que el orden pone antes del turno, cada uno con peso = fracción de
+   las ventanillas abiertas de su trámite que también atienden el trámite del turno (si otra
+   ventanilla también lo atiende, se reparte).
+3. **Rango.** Con s ventanillas abiertas que atienden el trámite, `T` = atención media de la
+   mezcla que tienen delante y `n` personas delante (más las de mayor prioridad que llegarán y
+   lo rebasarán, `λ_alta · min(ventaja, W)`), hacen falta `k = n + 1 − libres` salidas; con
+   atenciones exponenciales la espera es Erlang(k, s/T) y el rango mostrado es [P10, P90]
+   (Whitt 1999; Ibrahim y Whitt 2009). Sin ventanillas abiertas o sin tiempos: sin estimación.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from turnos.dominio.enrutamiento import Candidato, Politica, espera_efectiva_ms
+
+POLITICA = Politica()
+P_BAJO = 0.10
+P_ALTO = 0.90
+
+
+@dataclass(frozen=True)
+class VentanillaEstimada:
+    id: int
+    tramites: tuple[str, ...]  # en el orden de la ventanilla (desempate de la política)
+    abierta: bool  # abierta o atendiendo
+    libre: bool  # abierta y sin turno en curso
+
+
+@dataclass(frozen=True)
+class Estimacion:
+    personas_delante: int
+    min_s: int | None  # None = sin estimación
+    max_s: int | None
+
+
+def _fija(c: Candidato, politica: Politica, rango: int) -> tuple[int, int, int, int]:
+    # espera_efectiva(c, t) = t + espera_efectiva(c, 0): el orden no depende del reloj.
+    return (-espera_efectiva_ms(c, 0, politica), rango, c.en_cola_ms, c.id)
+
+
+def orden_predicho(
+    candidatos: Sequence[Candidato],
+    ahora_ms: int,
+    politica: Politica = POLITICA,
+    orden_tramites: Sequence[str] = (),
+    paso_ms: int = 0,
+) -> list[Candidato]:
+    """Orden en que `llamar` los atendería si nadie más llega y se llama cada `paso_ms`."""
+
+    def rango(c: Candidato) -> int:
+        return (
+            orden_tramites.index(c.tramite) if c.tramite in orden_tramites else len(orden_tramites)
+        )
+
+    normales: list[tuple[tuple[int, int, int, int], int]] = []
+    por_vencer: list[tuple[int, int]] = []  # (primer instante vencido, índice)
+    for i, c in enumerate(candidatos):
+        normales.append((_fija(c, politica, rango(c)), i))
+        if politica.prioridad_vencidos and c.espera_maxima_s is not None:
+            por_vencer.append((c.en_cola_ms + c.espera_maxima_s * 1000 + 1, i))
+    heapq.heapify(normales)
+    heapq.heapify(por_vencer)
+    vencidos: list[tuple[tuple[int, int, int, int], int]] = []
+    hecho = [False] * len(candidatos)
+    orden: list[Candidato] = []
+    reloj = ahora_ms
+    while len(orden) < len(candidatos):
+        while por_vencer and por_vencer[0][0] <= reloj:
+            _, i = heapq.heappop(por_vencer)
+            if not hecho[i]:
+                heapq.heappush(vencidos, (_fija(candidatos[i], politica, rango(candidatos[i])), i))
+        fila = vencidos if vencidos else normales
+        while True:
+            _, i = heapq.heappop(fila)
+            if not hecho[i]:
+                break
+            if not fila:  # los de esta fila ya salieron por la otra
+                fila = normales
+        hecho[i] = True
+        orden.append(candidatos[i])
+        reloj += paso_ms
+        while vencidos and hecho[vencidos[0][1]]:
+            heapq.heappop(vencidos)
+    return orden
+
+
+# -- Erlang(k, tasa): cuantiles ---------------------------------------------------------------
+
+
+def erlang_cdf(x: float, k: int, tasa: float) -> float:
+    """P(X ≤ x) con X ~ Erlang(k, tasa) = 1 − Σ_{i<k} e^{−λx} (λx)^i / i! (en espacio log)."""
+    if x <= 0:
+        return 0.0
+    lx = tasa * x
+    log_lx = math.log(lx)
+    termino = -lx  # log del término i = 0
+    maximo = termino
+    logs = [termino]
+    for i in range(1, k):
+        termino += log_lx - math.log(i)
+        logs.append(termino)
+        maximo = max(maximo, termino)
+    cola = math.exp(maximo) * sum(math.exp(t - maximo) for t in logs)
+    return max(0.0, 1.0 - cola)
+
+
+def erlang_cuantil(p: float, k: int, tasa: float) -> float:
+    """x con P(X ≤ x) = p. Exacto (bisección) hasta k = 60; después Wilson–Hilferty (< 0.5 %)."""
+    if k < 1 or tasa <= 0 or not 0 < p < 1:
+        raise ValueError("se requiere k ≥ 1, tasa > 0 y 0 < p < 1")
+    if k == 1:
+        return -math.log1p(-p) / tasa
+    if k > 60:
+        z = _normal_cuantil(p)
+        return k * (1 - 1 / (9 * k) + z / (3 * math.sqrt(k))) ** 3 / tasa
+    bajo, alto = 0.0, (k + 10 * math.sqrt(k) + 10) / tasa
+    for _ in range(60):
+        medio = (bajo + alto) / 2
+        if erlang_cdf(medio, k, tasa) < p:
+            bajo = medio
+        else:
+            alto = medio
+    return (bajo + alto) / 2
+
+
+def _normal_cuantil(p: float) -> float:
+    # Bisección sobre la normal estándar (erf de la biblioteca estándar): suficiente aquí.
+    bajo, alto = -10.0, 10.0
+    for _ in range(80):
+        medio = (bajo + alto) / 2
+        if 0.5 * (1 + math.erf(medio / math.sqrt(2))) < p:
+            bajo = medio
+        else:
+            alto = medio
+    return (bajo + alto) / 2
+
+
+def ventaja_relativa(c: Candidato, politica: Politica) -> int:
+    """Segundos durante los que un recién llegado de clase más alta rebasa a `c`."""
+    propia = {"general": 0, "preferente": politica.ventaja_preferente_s}.get(c.clase.value, 0)
+    if c.clase.value == "cita":
+        return 0
+    return max(0, politica.ventaja_preferente_s - propia, politica.ventaja_cita_s - propia)
+
+
+# -- estimación completa ------------------------------------------------------------------------
+
+
+def estimar(
+    objetivo: Candidato,
+    candidatos: Sequence[Candidato],
+    ventanillas: Sequence[VentanillaEstimada],
+    atencion_s: Mapping[str, float],
+    ahora_ms: int,
+    politica: Politica = POLITICA,
+    llegadas_alta_por_s: float = 0.0,
+) -> Estimacion:
+    """Personas delante y rango [P10, P90] en segundos del turno `objetivo` (que está en
+    `candidatos`). `ventanillas`: las activas del centro; `atencion_s`: media por trámite;
+    `llegadas_alta_por_s`: turnos por segundo que llegan con más prioridad que el objetivo."""
+    sirven = [v for v in ventanillas if objetivo.tramite in v.tramites]
+    abiertas = [v for v in sirven if v.abierta]
+    base = abiertas or sirven  # sin abiertas, el orden sigue siendo el de la política
+    if not base:
+        return Estimacion(0, None, None)
+    por_tramite: dict[str, int] = {}  # ventanillas de la base que atienden cada trámite
+    todas = [v for v in ventanillas if v.abierta] if abiertas else list(ventanillas)
+    for v in todas:
+        for t in v.tramites:
+            por_tramite[t] = por_tramite.get(t, 0) + 1
+    peso: dict[str, float] = {}
+    for v in base:
+        for t in v.tramites:
+            peso[t] = peso.get(t, 0.0) + 1 / por_tramite[t]
+    medias = [atencion_s[t] for t in peso if atencion_s.get(t, 0) > 0]
+    t_mix = sum(medias) / len(medias) if medias else 0.0
+    s = len(abiertas)
+    paso_ms = int(t_mix * 1000 / s) if s and t_mix > 0 else 0
+    relevantes = [c for c in candidatos if c.tramite in peso]
+    orden = orden_predicho(relevantes, ahora_ms, politica, base[0].tramites, paso_ms)
+    delante = 0.0
+    tiempo_delante = 0.0
+    for c in orden:
+        if c.id == objetivo.id:
+            break
+        delante += peso[c.tramite]
+        tiempo_delante += peso[c.tramite] * atencion_s.get(c.tramite, t_mix)
+    personas = math.floor(delante + 0.5)
+    t_obj = atencion_s.get(objetivo.tramite, 0.0)
+    if not abiertas or t_obj <= 0:
+        return Estimacion(personas, None, None)
+    # Atención media de lo que hay delante (incluida la atención en curso, de la mezcla).
+    t_media = (tiempo_delante + t_obj) / (delante + 1)
+    tasa = s / t_media
+    media = (delante + 1) / tasa
+    rebasan = llegadas_alta_por_s * min(float(ventaja_relativa(objetivo, politica)), media)
+    libres = sum(1 for v in abiertas if v.libre)
+    k = max(1, round(delante + rebasan) + 1 - libres)
+    minimo = 0 if libres > round(delante + rebasan) else erlang_cuantil(P_BAJO, k, tasa)
+    return Estimacion(personas, int(minimo), math.ceil(erlang_cuantil(P_ALTO, k, tasa)))
