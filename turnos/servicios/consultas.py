@@ -12,7 +12,6 @@ from typing import Any
 from sqlalchemy import Connection, Row, text
 
 from turnos.dominio.enrutamiento import Politica
-from turnos.dominio.estados import EstadoTurno
 from turnos.errores import NoEncontrado
 
 
