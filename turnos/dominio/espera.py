@@ -42,6 +42,7 @@ class Estimacion:
     personas_delante: int
     min_s: int | None  # None = sin estimación
     max_s: int | None
+    punto_s: int | None = None  # mediana (P50): la que minimiza el error absoluto
 
 
 def _fija(c: Candidato, politica: Politica, rango: int) -> tuple[int, int, int, int]:
@@ -134,6 +135,42 @@ def erlang_cuantil(p: float, k: int, tasa: float) -> float:
     return (bajo + alto) / 2
 
 
+def cuantil_con_rebases(p: float, k: int, rebases: float, tasa: float) -> float:
+    """Cuantil de la espera cuando hacen falta k salidas más N ~ Poisson(rebases) de los que
+    llegarán y lo rebasarán: mezcla de Erlang(k + j, tasa) con pesos de Poisson."""
+    if rebases <= 0:
+        return erlang_cuantil(p, k, tasa)
+    jmax = int(rebases + 8 * math.sqrt(rebases) + 8)
+    if k + jmax > 200:  # Gamma con la misma media y varianza (Wilson–Hilferty)
+        media, var = (k + rebases) / tasa, (k + 2 * rebases) / tasa**2
+        forma, escala = media**2 / var, var / media
+        z = _normal_cuantil(p)
+        return forma * escala * (1 - 1 / (9 * forma) + z / (3 * math.sqrt(forma))) ** 3
+    pesos = [
+        math.exp(-rebases + j * math.log(rebases) - math.lgamma(j + 1)) for j in range(jmax + 1)
+    ]
+
+    def cdf(x: float) -> float:
+        lx = tasa * x
+        termino, acumulado, total = math.exp(-lx), 0.0, 0.0
+        for i in range(k + jmax):
+            acumulado += termino  # P(menos de i + 1 salidas en x)
+            j = i + 1 - k
+            if j >= 0:
+                total += pesos[j] * (1 - acumulado)
+            termino *= lx / (i + 1)
+        return total
+
+    bajo, alto = 0.0, (k + jmax + 10 * math.sqrt(k + jmax) + 10) / tasa
+    for _ in range(50):
+        medio = (bajo + alto) / 2
+        if cdf(medio) < p:
+            bajo = medio
+        else:
+            alto = medio
+    return (bajo + alto) / 2
+
+
 def _normal_cuantil(p: float) -> float:
     # Bisección sobre la normal estándar (erf de la biblioteca estándar): suficiente aquí.
     bajo, alto = -10.0, 10.0
@@ -146,12 +183,22 @@ def _normal_cuantil(p: float) -> float:
     return (bajo + alto) / 2
 
 
-def ventaja_relativa(c: Candidato, politica: Politica) -> int:
-    """Segundos durante los que un recién llegado de clase más alta rebasa a `c`."""
-    propia = {"general": 0, "preferente": politica.ventaja_preferente_s}.get(c.clase.value, 0)
-    if c.clase.value == "cita":
-        return 0
-    return max(0, politica.ventaja_preferente_s - propia, politica.ventaja_cita_s - propia)
+def _ventaja(clase: str, politica: Politica) -> int:
+    return {"preferente": politica.ventaja_preferente_s, "cita": politica.ventaja_cita_s}.get(
+        clase, 0
+    )
+
+
+def rebasan(objetivo: Candidato, llegadas_por_s: Mapping[str, float], espera_s: float,
+            politica: Politica) -> float:  # fmt: skip
+    """Llegadas esperadas que lo rebasarán: un recién llegado de clase con más ventaja va antes
+    mientras su ventaja supere lo que el objetivo ya lleva esperando."""
+    propia = _ventaja(objetivo.clase.value, politica)
+    return sum(
+        tasa * min(float(_ventaja(clase, politica) - propia), espera_s)
+        for clase, tasa in llegadas_por_s.items()
+        if _ventaja(clase, politica) > propia
+    )
 
 
 # -- estimación completa ------------------------------------------------------------------------
@@ -164,25 +211,28 @@ def estimar(
     atencion_s: Mapping[str, float],
     ahora_ms: int,
     politica: Politica = POLITICA,
-    llegadas_alta_por_s: float = 0.0,
+    llegadas_por_s: Mapping[str, float] | None = None,
 ) -> Estimacion:
     """Personas delante y rango [P10, P90] en segundos del turno `objetivo` (que está en
     `candidatos`). `ventanillas`: las activas del centro; `atencion_s`: media por trámite;
-    `llegadas_alta_por_s`: turnos por segundo que llegan con más prioridad que el objetivo."""
+    `llegadas_por_s`: turnos por segundo por clase que llegan a esas ventanillas."""
     sirven = [v for v in ventanillas if objetivo.tramite in v.tramites]
     abiertas = [v for v in sirven if v.abierta]
     base = abiertas or sirven  # sin abiertas, el orden sigue siendo el de la política
     if not base:
         return Estimacion(0, None, None)
-    por_tramite: dict[str, int] = {}  # ventanillas de la base que atienden cada trámite
+    por_tramite: dict[str, int] = {}  # ventanillas (abiertas) que atienden cada trámite
     todas = [v for v in ventanillas if v.abierta] if abiertas else list(ventanillas)
     for v in todas:
         for t in v.tramites:
             por_tramite[t] = por_tramite.get(t, 0) + 1
-    peso: dict[str, float] = {}
+    en_base: dict[str, int] = {}
     for v in base:
         for t in v.tramites:
-            peso[t] = peso.get(t, 0.0) + 1 / por_tramite[t]
+            en_base[t] = en_base.get(t, 0) + 1
+    # Un turno de otro trámite cuenta por la parte de su fila que atiende la base y por la
+    # parte de la base que ocupa (las ventanillas que solo atienden este trámite no lo llaman).
+    peso = {t: min(n / por_tramite[t], n / len(base)) for t, n in en_base.items()}
     medias = [atencion_s[t] for t in peso if atencion_s.get(t, 0) > 0]
     t_mix = sum(medias) / len(medias) if medias else 0.0
     s = len(abiertas)
@@ -204,8 +254,14 @@ def estimar(
     t_media = (tiempo_delante + t_obj) / (delante + 1)
     tasa = s / t_media
     media = (delante + 1) / tasa
-    rebasan = llegadas_alta_por_s * min(float(ventaja_relativa(objetivo, politica)), media)
+    extra = rebasan(objetivo, llegadas_por_s or {}, media, politica)
     libres = sum(1 for v in abiertas if v.libre)
-    k = max(1, round(delante + rebasan) + 1 - libres)
-    minimo = 0 if libres > round(delante + rebasan) else erlang_cuantil(P_BAJO, k, tasa)
-    return Estimacion(personas, int(minimo), math.ceil(erlang_cuantil(P_ALTO, k, tasa)))
+    if libres > round(delante):  # una ventanilla libre lo llamará ya
+        return Estimacion(personas, 0, math.ceil(erlang_cuantil(P_ALTO, 1, tasa)), 0)
+    k = max(1, round(delante) + 1 - libres)
+    return Estimacion(
+        personas,
+        int(cuantil_con_rebases(P_BAJO, k, extra, tasa)),
+        math.ceil(cuantil_con_rebases(P_ALTO, k, extra, tasa)),
+        round(cuantil_con_rebases(0.5, k, extra, tasa)),
+    )

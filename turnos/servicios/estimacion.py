@@ -40,9 +40,10 @@ _RECIENTES = text(
 )
 _META = text("SELECT atencion_maxima_min FROM tramite WHERE id = :t")
 _LLEGADAS = text(
-    "SELECT count(*) FROM turno WHERE centro_id = :c AND tramite_id IN :ts AND clase IN :cl"
-    " AND tramo = 1 AND en_cola_ms > :desde AND en_cola_ms <= :ms"
-).bindparams(bindparam("ts", expanding=True), bindparam("cl", expanding=True))
+    "SELECT clase, count(*) AS n FROM turno WHERE centro_id = :c AND tramite_id IN :ts"
+    " AND clase <> 'general' AND tramo = 1 AND en_cola_ms > :desde AND en_cola_ms <= :ms"
+    " GROUP BY clase"
+).bindparams(bindparam("ts", expanding=True))
 _TURNO = text(
     "SELECT id, centro_id, tramite_id, clase, en_cola_ms, cita_ms, estado FROM turno WHERE id = :id"
 )
@@ -88,14 +89,6 @@ def ventanillas(conn: Connection, centro_id: int) -> list[VentanillaEstimada]:
     ]
 
 
-def _mas_altas(clase: Clase) -> list[str]:
-    if clase is Clase.GENERAL:
-        return [Clase.PREFERENTE.value, Clase.CITA.value]
-    if clase is Clase.PREFERENTE:
-        return [Clase.CITA.value]
-    return []
-
-
 def estimar_turno(conn: Connection, turno_id: int, ahora_ms: int, politica: Politica) -> Estimacion:
     """Personas delante y rango de espera del turno (en espera) `turno_id`, a `ahora_ms`."""
     t = conn.execute(_TURNO, {"id": turno_id}).one()
@@ -116,21 +109,18 @@ def estimar_turno(conn: Connection, turno_id: int, ahora_ms: int, politica: Poli
         m = atencion_media_s(conn, t.centro_id, tid, ahora_ms)
         if m:
             medias[str(tid)] = m
-    altas = _mas_altas(Clase(t.clase))
-    llegadas = 0
-    if altas:
-        llegadas = int(
-            conn.execute(
-                _LLEGADAS,
-                {
-                    "c": t.centro_id,
-                    "ts": tramites,
-                    "cl": altas,
-                    "desde": ahora_ms - VENTANA_LLEGADAS_MS,
-                    "ms": ahora_ms,
-                },
-            ).scalar_one()
+    llegadas = {
+        f.clase: f.n / (VENTANA_LLEGADAS_MS / 1000)
+        for f in conn.execute(
+            _LLEGADAS,
+            {
+                "c": t.centro_id,
+                "ts": tramites,
+                "desde": ahora_ms - VENTANA_LLEGADAS_MS,
+                "ms": ahora_ms,
+            },
         )
+    }
     return estimar(
         objetivo,
         candidatos,
@@ -138,7 +128,7 @@ def estimar_turno(conn: Connection, turno_id: int, ahora_ms: int, politica: Poli
         medias,
         ahora_ms,
         politica,
-        llegadas_alta_por_s=llegadas / (VENTANA_LLEGADAS_MS / 1000),
+        llegadas_por_s=llegadas,
     )
 
 
