@@ -94,16 +94,28 @@ def test_rango_es_p10_p90_de_erlang():
     assert e.max_s > 600 and e.min_s < 3 * 600 < e.max_s
 
 
-@pytest.mark.parametrize(("p", "k"), [(0.1, 1), (0.9, 1), (0.1, 3), (0.9, 3), (0.5, 20), (0.9, 59)])
-def test_cuantil_invierte_la_cdf(p, k):
-    assert erlang_cdf(erlang_cuantil(p, k, 0.01), k, 0.01) == pytest.approx(p, abs=1e-6)
+@pytest.mark.parametrize(("p", "k"), [(0.1, 1), (0.9, 1), (0.1, 3), (0.9, 3), (0.5, 20), (0.9, 40)])
+def test_cuantil_invierte_la_cdf_a_medio_segundo(p, k):
+    q = erlang_cuantil(p, k, 0.01)
+    assert erlang_cdf(q - 0.5, k, 0.01) <= p <= erlang_cdf(q + 0.5, k, 0.01)
 
 
 def test_erlang_1_es_exponencial_y_wilson_hilferty_cerca_del_exacto():
     assert erlang_cuantil(0.9, 1, 1.0) == pytest.approx(math.log(10))
-    # k = 61 usa la aproximación; su CDF exacta en ese punto queda a menos de 0.005 de p.
-    for p in (0.1, 0.9):
-        assert erlang_cdf(erlang_cuantil(p, 61, 1.0), 61, 1.0) == pytest.approx(p, abs=0.005)
+    # k > 40 usa la aproximación; su CDF exacta en ese punto queda a menos de 0.005 de p.
+    for k in (41, 61, 300):
+        for p in (0.1, 0.5, 0.9):
+            assert erlang_cdf(erlang_cuantil(p, k, 1.0), k, 1.0) == pytest.approx(p, abs=0.005)
+
+
+def test_mezcla_con_rebases_alarga_la_espera():
+    from turnos.dominio.espera import cuantil_con_rebases
+
+    sin = cuantil_con_rebases(0.9, 3, 0.0, 1 / 600)
+    con = cuantil_con_rebases(0.9, 3, 2.0, 1 / 600)
+    assert sin == pytest.approx(erlang_cuantil(0.9, 3, 1 / 600)) and con > sin
+    # rebases exactos (Poisson degenerado no existe): la mezcla queda entre Erlang(3) y Erlang(3+8)
+    assert con < erlang_cuantil(0.9, 11, 1 / 600)
 
 
 @given(st.integers(0, 40), st.integers(1, 6), st.floats(60, 3600))

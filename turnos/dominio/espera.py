@@ -56,8 +56,10 @@ def orden_predicho(
     politica: Politica = POLITICA,
     orden_tramites: Sequence[str] = (),
     paso_ms: int = 0,
+    hasta_id: int | None = None,
 ) -> list[Candidato]:
-    """Orden en que `llamar` los atendería si nadie más llega y se llama cada `paso_ms`."""
+    """Orden en que `llamar` los atendería si nadie más llega y se llama cada `paso_ms`
+    (con `hasta_id`, se detiene al llegar a ese turno: basta para saber quién va antes)."""
 
     def rango(c: Candidato) -> int:
         return (
@@ -90,6 +92,8 @@ def orden_predicho(
                 fila = normales
         hecho[i] = True
         orden.append(candidatos[i])
+        if candidatos[i].id == hasta_id:
+            break
         reloj += paso_ms
         while vencidos and hecho[vencidos[0][1]]:
             heapq.heappop(vencidos)
@@ -99,81 +103,77 @@ def orden_predicho(
 # -- Erlang(k, tasa): cuantiles ---------------------------------------------------------------
 
 
+EXACTO_HASTA = 40  # salidas; más allá, Wilson–Hilferty (error relativo < 0.3 %)
+TOLERANCIA_S = 0.5  # se muestran segundos enteros
+
+
 def erlang_cdf(x: float, k: int, tasa: float) -> float:
     """P(X ≤ x) con X ~ Erlang(k, tasa) = 1 − Σ_{i<k} e^{−λx} (λx)^i / i! (en espacio log)."""
     if x <= 0:
         return 0.0
     lx = tasa * x
     log_lx = math.log(lx)
-    termino = -lx  # log del término i = 0
-    maximo = termino
-    logs = [termino]
-    for i in range(1, k):
-        termino += log_lx - math.log(i)
-        logs.append(termino)
-        maximo = max(maximo, termino)
+    logs = [-lx + i * log_lx - math.lgamma(i + 1) for i in range(k)]
+    maximo = max(logs)
     cola = math.exp(maximo) * sum(math.exp(t - maximo) for t in logs)
     return max(0.0, 1.0 - cola)
 
 
 def erlang_cuantil(p: float, k: int, tasa: float) -> float:
-    """x con P(X ≤ x) = p. Exacto (bisección) hasta k = 60; después Wilson–Hilferty (< 0.5 %)."""
-    if k < 1 or tasa <= 0 or not 0 < p < 1:
-        raise ValueError("se requiere k ≥ 1, tasa > 0 y 0 < p < 1")
-    if k == 1:
-        return -math.log1p(-p) / tasa
-    if k > 60:
-        z = _normal_cuantil(p)
-        return k * (1 - 1 / (9 * k) + z / (3 * math.sqrt(k))) ** 3 / tasa
-    bajo, alto = 0.0, (k + 10 * math.sqrt(k) + 10) / tasa
-    for _ in range(60):
-        medio = (bajo + alto) / 2
-        if erlang_cdf(medio, k, tasa) < p:
-            bajo = medio
-        else:
-            alto = medio
-    return (bajo + alto) / 2
+    """x con P(X ≤ x) = p (ver `cuantil_con_rebases`)."""
+    return cuantil_con_rebases(p, k, 0.0, tasa)
+
+
+def _mezcla_cdf(x: float, k: int, pesos: Sequence[float], tasa: float) -> float:
+    # Σ_j pesos[j] · P(Erlang(k + j) ≤ x); términos de Poisson por producto (sin desbordes aquí:
+    # λx ≤ ~200 en los cuantiles que se buscan con k + j ≤ EXACTO_HASTA + colas).
+    lx = tasa * x
+    termino, acumulado, total = math.exp(-lx), 0.0, 0.0
+    for i in range(k + len(pesos) - 1):
+        acumulado += termino  # P(a lo más i salidas en x)
+        if i + 1 >= k:
+            total += pesos[i + 1 - k] * (1 - acumulado)
+        termino *= lx / (i + 1)
+    return total
 
 
 def cuantil_con_rebases(p: float, k: int, rebases: float, tasa: float) -> float:
     """Cuantil de la espera cuando hacen falta k salidas más N ~ Poisson(rebases) de los que
-    llegarán y lo rebasarán: mezcla de Erlang(k + j, tasa) con pesos de Poisson."""
-    if rebases <= 0:
-        return erlang_cuantil(p, k, tasa)
-    jmax = int(rebases + 8 * math.sqrt(rebases) + 8)
-    if k + jmax > 200:  # Gamma con la misma media y varianza (Wilson–Hilferty)
+    llegarán y lo rebasarán: mezcla de Erlang(k + j, tasa) con pesos de Poisson. Exacto
+    (bisección a medio segundo) para pocas salidas; si no, la Gamma de la misma media y
+    varianza por Wilson–Hilferty."""
+    if k < 1 or tasa <= 0 or not 0 < p < 1 or rebases < 0:
+        raise ValueError("se requiere k ≥ 1, tasa > 0, rebases ≥ 0 y 0 < p < 1")
+    if k == 1 and rebases == 0:
+        return -math.log1p(-p) / tasa
+    jmax = int(rebases + 8 * math.sqrt(rebases) + 8) if rebases > 0 else 0
+    if k + rebases > EXACTO_HASTA:
         media, var = (k + rebases) / tasa, (k + 2 * rebases) / tasa**2
         forma, escala = media**2 / var, var / media
         z = _normal_cuantil(p)
         return forma * escala * (1 - 1 / (9 * forma) + z / (3 * math.sqrt(forma))) ** 3
-    pesos = [
-        math.exp(-rebases + j * math.log(rebases) - math.lgamma(j + 1)) for j in range(jmax + 1)
-    ]
-
-    def cdf(x: float) -> float:
-        lx = tasa * x
-        termino, acumulado, total = math.exp(-lx), 0.0, 0.0
-        for i in range(k + jmax):
-            acumulado += termino  # P(menos de i + 1 salidas en x)
-            j = i + 1 - k
-            if j >= 0:
-                total += pesos[j] * (1 - acumulado)
-            termino *= lx / (i + 1)
-        return total
-
+    pesos = (
+        [math.exp(-rebases + j * math.log(rebases) - math.lgamma(j + 1)) for j in range(jmax + 1)]
+        if rebases > 0
+        else [1.0]
+    )
     bajo, alto = 0.0, (k + jmax + 10 * math.sqrt(k + jmax) + 10) / tasa
-    for _ in range(50):
+    while alto - bajo > TOLERANCIA_S:
         medio = (bajo + alto) / 2
-        if cdf(medio) < p:
+        if _mezcla_cdf(medio, k, pesos, tasa) < p:
             bajo = medio
         else:
             alto = medio
     return (bajo + alto) / 2
 
 
+_Z = {0.1: -1.2815515655446004, 0.5: 0.0, 0.9: 1.2815515655446004}
+
+
 def _normal_cuantil(p: float) -> float:
-    # Bisección sobre la normal estándar (erf de la biblioteca estándar): suficiente aquí.
-    bajo, alto = -10.0, 10.0
+    if p in _Z:
+        return _Z[p]
+    bajo, alto = -10.0, 10.0  # bisección sobre erf: suficiente para otros p
     for _ in range(80):
         medio = (bajo + alto) / 2
         if 0.5 * (1 + math.erf(medio / math.sqrt(2))) < p:
@@ -238,7 +238,7 @@ def estimar(
     s = len(abiertas)
     paso_ms = int(t_mix * 1000 / s) if s and t_mix > 0 else 0
     relevantes = [c for c in candidatos if c.tramite in peso]
-    orden = orden_predicho(relevantes, ahora_ms, politica, base[0].tramites, paso_ms)
+    orden = orden_predicho(relevantes, ahora_ms, politica, base[0].tramites, paso_ms, objetivo.id)
     delante = 0.0
     tiempo_delante = 0.0
     for c in orden:
