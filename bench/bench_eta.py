@@ -29,9 +29,8 @@ from turnos.db.almacen import Almacen  # noqa: E402
 from turnos.db.migrar import migrar  # noqa: E402
 from turnos.db.motor import crear_motor  # noqa: E402
 from turnos.dominio.espera import Estimacion  # noqa: E402
-from turnos.dominio.estados import Clase  # noqa: E402
 from turnos.dominio.retro import evaluar  # noqa: E402
-from turnos.dominio.simulacion import Escenario, simular  # noqa: E402
+from turnos.dominio.simulacion import MES_SINTETICO, simular  # noqa: E402
 from turnos.servicios import emision, estimacion, ventanillas  # noqa: E402
 from turnos.tiempo import a_ms  # noqa: E402
 
@@ -94,13 +93,7 @@ def medir(url: str, n: int, espera: int) -> dict[str, float]:
 
 
 def backtest(dias: int) -> tuple[int, float]:
-    g, p = Clase.GENERAL, Clase.PREFERENTE
-    e = Escenario(
-        ventanillas={1: ("A", "B"), 2: ("A", "B"), 3: ("B",)},
-        llegadas_por_hora={("A", g): 7, ("A", p): 2, ("B", g): 7, ("B", p): 2},
-        atencion_media_s={"A": 600, "B": 420},
-        espera_maxima_s={"A": 1800, "B": None},
-    )
+    e = MES_SINTETICO
     registros, cambios = simular(e, dias, 1_790_000_000_000, semilla=7)
     t0 = time.perf_counter()
     evaluar(registros, cambios, e.ventanillas, {"A": 600, "B": 420})

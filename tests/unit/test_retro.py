@@ -5,16 +5,10 @@ import pytest
 
 from turnos.dominio.estados import Clase
 from turnos.dominio.retro import CambioVentanilla, Registro, evaluar
-from turnos.dominio.simulacion import Escenario, simular
+from turnos.dominio.simulacion import MES_SINTETICO, simular
 
 G, P = Clase.GENERAL, Clase.PREFERENTE
-# Dos trámites, tres ventanillas (la 3 solo atiende B), ocupación ≈ 85 %, 22 días hábiles.
-MES = Escenario(
-    ventanillas={1: ("A", "B"), 2: ("A", "B"), 3: ("B",)},
-    llegadas_por_hora={("A", G): 7, ("A", P): 2, ("B", G): 7, ("B", P): 2},
-    atencion_media_s={"A": 600, "B": 420},
-    espera_maxima_s={"A": 1800, "B": None},
-)
+MES = MES_SINTETICO
 
 
 @pytest.fixture(scope="module")

@@ -108,3 +108,18 @@ def simular(
         registros += r
         cambios += c
     return registros, cambios
+
+
+# El mes sintético de referencia (prueba del back-test, bench y docs): dos trámites, tres
+# ventanillas (la 3 solo atiende B), 1 de cada 4.5 preferente, ocupación ≈ 85 %.
+MES_SINTETICO = Escenario(
+    ventanillas={1: ("A", "B"), 2: ("A", "B"), 3: ("B",)},
+    llegadas_por_hora={
+        ("A", Clase.GENERAL): 7,
+        ("A", Clase.PREFERENTE): 2,
+        ("B", Clase.GENERAL): 7,
+        ("B", Clase.PREFERENTE): 2,
+    },
+    atencion_media_s={"A": 600, "B": 420},
+    espera_maxima_s={"A": 1800, "B": None},
+)
