@@ -14,7 +14,7 @@ from sqlalchemy import Connection, text
 
 from firmware_config.perfiles import PerfilImpresora, cargar_perfil_impresora
 from firmware_config.validacion import PerfilInvalido
-from kiosco.estimacion import rango_espera
+from kiosco.estimacion import rango_publico
 from kiosco.ticket import DatosTicket, renderizar_ticket
 from kiosco.trabajos import destino
 from kiosco.vista import pie_ticket
@@ -22,8 +22,9 @@ from turnos.db.almacen import Almacen
 from turnos.dominio.horario import texto_horario
 from turnos.dominio.numeracion import dia_local
 from turnos.errores import NoEncontrado
-from turnos.servicios import consultas
-from turnos.tiempo import desde_ms
+from turnos.servicios import consultas, estimacion
+from turnos.tiempo import a_ms, desde_ms
+from turnos.tiempo import ahora as reloj_real
 
 log = logging.getLogger(__name__)
 
@@ -68,17 +69,19 @@ def dispositivo(conn: Connection, dispositivo_id: int | None) -> Any:
     return conn.execute(_DISPOSITIVO, {"d": dispositivo_id}).first()
 
 
-def preparar(alm: Almacen, token: str, url_base: str, dispositivo_id: int | None) -> Preparado:
-    """Datos del ticket del turno `token` con la cola de este momento."""
+def preparar(
+    alm: Almacen, token: str, url_base: str, dispositivo_id: int | None, ahora: Any = None
+) -> Preparado:
+    """Datos del ticket del turno `token` con la cola de este momento (misma política que
+    `llamar`: `turnos.servicios.estimacion`)."""
     with alm.lectura() as conn:
         t = conn.execute(_TURNO, {"token": token}).first()
         if t is None:
             raise NoEncontrado("No encontramos ese turno.", "turno_no_encontrado")
         c = consultas.centro(conn, t.slug)
-        delante = 0
-        if t.estado == "en_espera":
-            delante = consultas.personas_delante(conn, c.id, t.tramite_id, t.en_cola_ms, t.id)
-        rango = rango_espera(conn, c.id, t.tramite_id, delante)
+        est = estimacion.estimar_turno(conn, t.id, a_ms(ahora or reloj_real()), c.politica)
+        delante = est.personas_delante
+        rango = rango_publico(estimacion.espera_estimada(est))
         d = dispositivo(conn, dispositivo_id)
     datos = DatosTicket(
         centro=c.nombre,

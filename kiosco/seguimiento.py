@@ -21,10 +21,10 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.templating import Jinja2Templates
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from kiosco.estimacion import rango_espera
+from kiosco.estimacion import rango_publico
 from kiosco.vista import vista_seguimiento
 from turnos.errores import NoEncontrado
-from turnos.servicios import consultas, emision
+from turnos.servicios import emision
 
 LATIDO_S = 25.0
 AGRUPAR_S = 0.2  # junta ráfagas de eventos (p. ej. cierre del día) en una sola lectura
@@ -32,21 +32,17 @@ TIEMPO_ENVIO_S = 5.0
 CIERRE_TERMINADO = 1000
 
 
-def leer(alm: Any, token: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(estado público, vista preparada) del turno."""
-    publico = emision.estado_publico(alm, token)
-    rango = None
-    if publico["estado"] == "en_espera":
-        with alm.lectura() as conn:
-            c = consultas.centro(conn, publico["centro"])
-            tr = consultas.tramite(conn, c.id, publico["tramite"])
-            rango = rango_espera(conn, c.id, tr.id, publico["personas_delante"])
-    return publico, vista_seguimiento(publico, rango)
+def leer(alm: Any, token: str, ahora: Any = None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(estado público, vista preparada) del turno: el mismo estimador que la API."""
+    publico = emision.estado_publico(alm, token, ahora)
+    return publico, vista_seguimiento(publico, rango_publico(publico.get("espera_estimada")))
 
 
 async def pagina(request: Request) -> Response:
     token = request.path_params["token"]
-    publico, vista = await run_in_threadpool(leer, request.app.state.alm, token)
+    publico, vista = await run_in_threadpool(
+        leer, request.app.state.alm, token, request.app.state.reloj()
+    )
     from kiosco.web import CSP
 
     plantillas: Jinja2Templates = request.app.state.plantillas
@@ -59,7 +55,9 @@ async def pagina(request: Request) -> Response:
 
 
 async def api_vista(request: Request) -> Response:
-    _, vista = await run_in_threadpool(leer, request.app.state.alm, request.path_params["token"])
+    _, vista = await run_in_threadpool(
+        leer, request.app.state.alm, request.path_params["token"], request.app.state.reloj()
+    )
     return JSONResponse(vista)
 
 
@@ -98,7 +96,7 @@ async def ws_seguimiento(websocket: WebSocket) -> None:
     alm = websocket.app.state.alm
     token = websocket.path_params["token"]
     try:
-        publico, vista = await run_in_threadpool(leer, alm, token)
+        publico, vista = await run_in_threadpool(leer, alm, token, websocket.app.state.reloj())
     except NoEncontrado:
         await websocket.close(code=4404)
         return
@@ -126,7 +124,7 @@ async def ws_seguimiento(websocket: WebSocket) -> None:
             await asyncio.sleep(AGRUPAR_S)
             while sus is not None and sus.pendientes():
                 await sus.recibir()
-            publico, nueva = await run_in_threadpool(leer, alm, token)
+            publico, nueva = await run_in_threadpool(leer, alm, token, websocket.app.state.reloj())
             interes.tramite = publico["tramite"]
             if nueva != vista:
                 vista = nueva

@@ -56,30 +56,18 @@ class DatosTicket:
             raise ValueError("el folio no puede estar vacío")
 
 
-def estimar_espera(
-    personas_delante: int, ventanillas_abiertas: int, atencion_media_s: float | None
-) -> tuple[int, int] | None:
-    """Rango de espera en minutos, o None si no hay datos para estimar.
+def rango_minutos(min_s: int | None, max_s: int | None) -> tuple[int, int] | None:
+    """El rango del estimador (segundos, `turnos.dominio.espera`) en minutos para mostrar.
 
-    Con n = personas delante, c = ventanillas abiertas que atienden el trámite y
-    T = tiempo medio de atención reciente (segundos):
-
-        base    = T / c                      (cada cuántos segundos se libera una ventanilla)
-        mínimo  = piso(0.75 · n · base / 60, a múltiplo de 5)
-        máximo  = techo(1.25 · (n + 1) · base / 60, a múltiplo de 5), y al menos mínimo + 5
-
-    El mínimo supone que la cola avanza un 25 % más rápido que el promedio; el máximo, que avanza
-    un 25 % más lento y que además hay que esperar a que termine la atención en curso (n + 1).
-    Devuelve None si no hay ventanillas abiertas o no hay un tiempo medio (> 0) con que calcular:
-    es mejor no prometer nada que prometer mal.
+    El mínimo baja y el máximo sube al múltiplo de 5 (nunca se promete de más) y el rango tiene
+    al menos 5 minutos. None = sin estimación (ninguna ventanilla abierta atiende el trámite).
     """
-    if personas_delante < 0:
-        raise ValueError("personas_delante no puede ser negativo")
-    if ventanillas_abiertas <= 0 or atencion_media_s is None or not atencion_media_s > 0:
+    if min_s is None or max_s is None:
         return None
-    base_min = atencion_media_s / ventanillas_abiertas / 60
-    minimo = math.floor(0.75 * personas_delante * base_min / _PASO_MIN) * _PASO_MIN
-    maximo = math.ceil(1.25 * (personas_delante + 1) * base_min / _PASO_MIN) * _PASO_MIN
+    if not 0 <= min_s <= max_s:
+        raise ValueError("se requiere 0 <= min_s <= max_s")
+    minimo = math.floor(min_s / 60 / _PASO_MIN) * _PASO_MIN
+    maximo = math.ceil(max_s / 60 / _PASO_MIN) * _PASO_MIN
     return minimo, max(maximo, minimo + _PASO_MIN)
 
 

@@ -161,7 +161,7 @@ async def imprimir(
     app = request.app
     alm = app.state.alm
     prep = await run_in_threadpool(
-        impresion.preparar, alm, token, url_base(request), dispositivo_id
+        impresion.preparar, alm, token, url_base(request), dispositivo_id, app.state.reloj()
     )
     vista = vista_ticket(prep.datos)
     destino, perfil = prep.impresora, prep.perfil
@@ -212,7 +212,9 @@ async def _ticket_ya_emitido(request: Request, token: str) -> tuple[dict[str, An
     """Reintento con la misma Idempotency-Key: el ticket del turno y el estado de su impresión,
     sin mandarlo a imprimir otra vez."""
     alm = request.app.state.alm
-    prep = await run_in_threadpool(impresion.preparar, alm, token, url_base(request), None)
+    prep = await run_in_threadpool(
+        impresion.preparar, alm, token, url_base(request), None, request.app.state.reloj()
+    )
     trabajo = await run_in_threadpool(impresion.ultimo_trabajo, alm, prep.turno_id)
     if trabajo is None:
         return vista_ticket(prep.datos), {

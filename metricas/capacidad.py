@@ -5,13 +5,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from turnos.capacidades import Capacidad, diferido, perezosa
+from turnos.capacidades import Capacidad, FragmentoOpenAPI, diferido, perezosa
 
 _AQUI = Path(__file__).resolve().parent
+
+
+def _openapi() -> FragmentoOpenAPI:
+    from metricas import openapi
+
+    return FragmentoOpenAPI(
+        rutas=openapi.RUTAS, esquemas=openapi.ESQUEMAS, parametros=openapi.PARAMETROS
+    )
+
 
 CAPACIDAD = Capacidad(
     nombre="metricas",
     rutas=diferido("metricas.web:RUTAS"),
+    openapi=_openapi,
     tablas="metricas.tablas",
     migraciones=_AQUI / "migraciones",
     plantillas=_AQUI / "plantillas",

@@ -153,6 +153,9 @@ def cmd_registro_depurar(args: argparse.Namespace) -> int:
 
 def registrar(sub: Any, comando: Any) -> None:
     """Agrega los comandos al parser de `turnos` (ver turnos/cli.py)."""
+    from metricas import eta
+
+    eta.registrar(sub, comando, _fecha)
     r = comando("reporte", cmd_reporte, "Indicadores de un periodo (CSV, XLSX o HTML).", sub)
     r.add_argument("--centro", required=True)
     r.add_argument("--desde", required=True, type=_fecha, help="AAAA-MM-DD (día local)")

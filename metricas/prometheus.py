@@ -31,6 +31,7 @@ from prometheus_client.platform_collector import PlatformCollector
 from prometheus_client.process_collector import ProcessCollector
 from sqlalchemy import Connection, bindparam, text
 
+from metricas.eta_metricas import PrecisionEta
 from turnos.capacidades import descubrir
 from turnos.tiempo import a_ms
 
@@ -372,11 +373,13 @@ def registro_proceso() -> CollectorRegistry:
 class Exportador:
     estado: EstadoMetricas
     proceso: CollectorRegistry
+    eta: PrecisionEta = field(default_factory=PrecisionEta)
 
     def texto(self) -> bytes:
         # Lo que agregan otras capacidades por `Capacidad.metricas` (p. ej. turnos_citas_total).
         extra = [cap.metricas(self.estado.alm) for cap in descubrir() if cap.metricas is not None]
-        return self.estado.texto() + b"".join(extra) + generate_latest(self.proceso)
+        eta = self.eta.texto(self.estado.alm, self.estado.reloj())
+        return self.estado.texto() + eta + b"".join(extra) + generate_latest(self.proceso)
 
 
 def exportador_de(app: Any) -> Exportador:

@@ -18,7 +18,17 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 
-from metricas import consultas, extras, formato, kpis, prometheus, registro, reportes, tablero
+from metricas import (
+    consultas,
+    dotacion_web,
+    extras,
+    formato,
+    kpis,
+    prometheus,
+    registro,
+    reportes,
+    tablero,
+)
 from metricas.tablero_ws import servir_tablero
 from turnos.dominio.numeracion import dia_local
 from turnos.errores import EntradaInvalida, NoAutenticado, TurnosError
@@ -397,4 +407,5 @@ RUTAS: list[Any] = [
     Route("/datos-abiertos/{centro}.{extension}", datos_abiertos, methods=["GET"]),
     Route("/datos-abiertos/{centro}", datos_abiertos, methods=["GET"]),
     WebSocketRoute("/ws/tablero/{centro}", ws_tablero),
+    *dotacion_web.RUTAS,
 ]

@@ -45,3 +45,9 @@ def test_bench_citas_pequeno():
         "bench/bench_citas.py", "--backend", "sqlite", "--consultas", "5", "--reservas", "32"
     )
     assert "disponibilidad 1 trámite × 30 días" in salida and "reservas con 16 hilos" in salida
+
+
+@pytest.mark.lento
+def test_bench_eta_pequeno():
+    salida = correr("bench/bench_eta.py", "--n", "5", "--dias", "1")
+    assert "back-test" in salida and "sqlite" in salida

@@ -74,6 +74,8 @@ DECLARADAS = {
     ),
     "GET /tablero/{centro}": (frozenset({"jefe", "admin", "auditor"}), SOLO_ADMIN),
     "GET /tablero/{centro}/reportes": (frozenset({"jefe", "admin", "auditor"}), SOLO_ADMIN),
+    "GET /tablero/{centro}/dotacion": (frozenset({"jefe", "admin", "auditor"}), SOLO_ADMIN),
+    "GET /api/v1/centros/{centro}/dotacion": (frozenset({"jefe", "admin", "auditor"}), SOLO_ADMIN),
     "WS /ws/tablero/{centro}": (frozenset({"jefe", "admin", "auditor"}), SOLO_ADMIN),
     "WS /ws/agente": (frozenset({"kiosco"}), frozenset({"kiosco"})),
     # Citas: reservar y administrar la propia cita es público (el token es la credencial).

@@ -7,12 +7,12 @@ import json
 from sqlalchemy import text
 
 from kiosco import trabajos
-from kiosco.estimacion import atencion_media_s, rango_espera
 from kiosco.impresion import preparar, renderizar, token_por_folio
 from tests.conftest import AHORA, minutos
 from turnos.dominio.estados import Accion
 from turnos.servicios import atencion, emision, ventanillas
 from turnos.servicios.auditoria import auditar
+from turnos.servicios.estimacion import atencion_media_s
 from turnos.tiempo import a_ms
 
 
@@ -87,21 +87,25 @@ def test_estimacion_con_datos_vivos(alm, centro):
     with alm.lectura() as c:
         tid = c.execute(text("SELECT id FROM tramite WHERE clave = 'A'")).scalar_one()
         cid = c.execute(text("SELECT id FROM centro WHERE slug = 'prueba'")).scalar_one()
-        assert rango_espera(c, cid, tid, 3) is None
-        assert atencion_media_s(c, cid, tid) == 15 * 60  # sin historia: la meta del protocolo
+        # sin historia: la meta del protocolo
+        assert atencion_media_s(c, cid, tid, a_ms(AHORA)) == 15 * 60
+    assert preparar(alm, t["token"], "https://x", centro.kiosco.id, AHORA).datos.espera_max is None
     # Una atención de 6 minutos en la ventanilla 1, que queda abierta.
     ventanillas.cambiar_estado(alm, "prueba", 1, "abierta", centro.staff[0], AHORA)
     atencion.llamar(alm, "prueba", 1, centro.staff[0], minutos(1))
     atencion.actuar(alm, "prueba", 1, Accion.INICIAR, centro.staff[0], minutos(2))
     atencion.actuar(alm, "prueba", 1, Accion.FINALIZAR, centro.staff[0], minutos(8))
     with alm.lectura() as c:
-        assert atencion_media_s(c, cid, tid) == 6 * 60
-        # 4 delante, 1 ventanilla, 6 min: 0.75*4*6 = 18 -> 15; 1.25*5*6 = 37.5 -> 40
-        assert rango_espera(c, cid, tid, 4) == (15, 40)
-    # El ticket lleva ese rango.
+        assert atencion_media_s(c, cid, tid, a_ms(minutos(8))) == 6 * 60
+        # Lo que terminó después de «ahora» no se usa (el back-test no mira al futuro).
+        assert atencion_media_s(c, cid, tid, a_ms(minutos(7))) == 15 * 60
+    # El ticket lleva el rango del estimador (ventanilla libre, nadie delante: 0 a P90 de una
+    # atención exponencial de 6 min = 13.8 min -> 15).
     otro = emision.emitir(alm, "prueba", "A", centro.kiosco, minutos(9))
-    prep = preparar(alm, otro["token"], "https://x", centro.kiosco.id)
-    assert prep.datos.personas_delante == 0 and prep.datos.espera_max == 10
+    prep = preparar(alm, otro["token"], "https://x", centro.kiosco.id, minutos(9))
+    assert prep.datos.personas_delante == 0
+    assert (prep.datos.espera_min, prep.datos.espera_max) == (0, 15)
+    assert otro["espera_estimada"] == {"min_s": 0, "max_s": 829}
     assert t["folio"] == "A-001"
 
 

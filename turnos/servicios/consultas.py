@@ -12,7 +12,6 @@ from typing import Any
 from sqlalchemy import Connection, Row, text
 
 from turnos.dominio.enrutamiento import Politica
-from turnos.dominio.estados import EstadoTurno
 from turnos.errores import NoEncontrado
 
 
@@ -203,30 +202,6 @@ def cola_de(conn: Connection, centro_id: int, tramites: dict[int, str]) -> dict[
         clave: int(conn.execute(_COLA_TRAMITE, {"c": centro_id, "t": tid}).scalar() or 0)
         for tid, clave in tramites.items()
     }
-
-
-_DELANTE = text(
-    "SELECT count(*) FROM turno WHERE centro_id = :c AND estado = :espera"
-    " AND tramite_id = :t AND (en_cola_ms < :ms OR (en_cola_ms = :ms AND id < :id))"
-)
-
-
-def personas_delante(
-    conn: Connection, centro_id: int, tramite_id: int, en_cola_ms: int, turno_id: int
-) -> int:
-    """Cuántos esperan el mismo trámite desde antes (estimación: la prioridad puede adelantar)."""
-    return int(
-        conn.execute(
-            _DELANTE,
-            {
-                "c": centro_id,
-                "t": tramite_id,
-                "ms": en_cola_ms,
-                "id": turno_id,
-                "espera": EstadoTurno.EN_ESPERA.value,
-            },
-        ).scalar_one()
-    )
 
 
 _TRAMITES_DE_VENTANILLA = text(

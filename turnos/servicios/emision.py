@@ -24,10 +24,11 @@ from turnos.dominio.horario import verificar_emision
 from turnos.dominio.numeracion import dia_local, formatear_folio
 from turnos.errores import EntradaInvalida, NoEncontrado
 from turnos.permisos import Actor, Permiso, exigir
-from turnos.servicios import consultas, idempotencia
+from turnos.servicios import consultas, estimacion, idempotencia
 from turnos.servicios.transiciones import bloquear_ventanilla, mover_turno, mover_ventanilla
 from turnos.servicios.vistas import evento_publico, turno_evento
 from turnos.tiempo import a_ms, iso
+from turnos.tiempo import ahora as reloj_real
 
 _SIGUIENTE_NUMERO = text(
     "INSERT INTO contador (centro_id, prefijo, dia, n) VALUES (:c, :p, :d, 1)"
@@ -142,7 +143,8 @@ def emitir_en(
     ).scalar_one()
     consultas.ajustar_espera(tx.conn, c.id, tr.id, +1)
     cola = consultas.cola_de(tx.conn, c.id, {tr.id: tr.clave})
-    delante = cola[tr.clave] - 1  # el recién emitido es el último de su trámite
+    # Misma política que `llamar`: un preferente puede ir antes que generales de otro trámite.
+    est = estimacion.estimar_turno(tx.conn, turno_id, ms, c.politica)
     publico_turno = {
         "id": turno_id,
         "folio": folio,
@@ -169,7 +171,8 @@ def emitir_en(
         "clase": clase_.value,
         "origen": origen_.value,
         "estado": EstadoTurno.EN_ESPERA.value,
-        "personas_delante": delante,
+        "personas_delante": est.personas_delante,
+        "espera_estimada": estimacion.espera_estimada(est),
         "emitido": iso(ms, c.zona),
         "centro": c.slug,
         "centro_nombre": c.nombre,
@@ -185,19 +188,21 @@ _POR_TOKEN = text(
 )
 
 
-def estado_publico(alm: Almacen, token: str) -> dict[str, Any]:
-    """Lo que ve el ciudadano en /t/{token}: sin nombre ni contacto."""
+def estado_publico(alm: Almacen, token: str, ahora: datetime | None = None) -> dict[str, Any]:
+    """Lo que ve el ciudadano en /t/{token}: sin nombre ni contacto.
+
+    `personas_delante` y `espera_estimada` salen de la política de `llamar` (ver
+    `turnos.servicios.estimacion`); `espera_estimada` es null sin ventanilla abierta que atienda.
+    """
+    ms = a_ms(ahora or reloj_real())
     with alm.lectura() as conn:
         t = conn.execute(_POR_TOKEN, {"token": token}).first()
         if t is None:
             raise NoEncontrado(
                 "No encontramos ese turno. Revise el enlace de su ticket.", "turno_no_encontrado"
             )
-        delante = (
-            consultas.personas_delante(conn, t.centro_id, t.tramite_id, t.en_cola_ms, t.id)
-            if t.estado == EstadoTurno.EN_ESPERA
-            else 0
-        )
+        politica = consultas.centro(conn, t.centro_slug).politica
+        est = estimacion.estimar_turno(conn, t.id, ms, politica)
         extra = capacidades.vista_turno(conn, t.raiz_id or t.id, t.estado)
     return {
         **extra,
@@ -208,7 +213,8 @@ def estado_publico(alm: Almacen, token: str) -> dict[str, Any]:
         "tramite_nombre": t.tramite_nombre,
         "clase": t.clase,
         "estado": t.estado,
-        "personas_delante": delante,
+        "personas_delante": est.personas_delante,
+        "espera_estimada": estimacion.espera_estimada(est),
         "ventanilla": (
             {"numero": t.ventanilla_numero, "nombre": t.ventanilla_nombre}
             if t.ventanilla_numero is not None and activo(t.estado)
@@ -260,4 +266,4 @@ def cancelar(alm: Almacen, token: str, ahora: datetime, motivo: str = "") -> dic
                 cola=consultas.cola_de(tx.conn, c.id, {t.tramite_id: t.tramite_clave}),
             ),
         )
-    return estado_publico(alm, token)
+    return estado_publico(alm, token, ahora)

@@ -129,7 +129,10 @@ async def emitir(request: Request) -> Response:
 async def turno_publico(request: Request) -> Response:
     return JSONResponse(
         await run_in_threadpool(
-            emision.estado_publico, request.app.state.alm, request.path_params["token"]
+            emision.estado_publico,
+            request.app.state.alm,
+            request.path_params["token"],
+            _ahora(request),
         )
     )
 

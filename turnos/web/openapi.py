@@ -68,6 +68,12 @@ def salida(**props: Any) -> dict[str, Any]:
 _S = {"type": "string"}
 _I = {"type": "integer"}
 _N = {"type": ["string", "null"]}
+# Rango P10–P90 de la espera en segundos; null si ninguna ventanilla abierta atiende el trámite.
+_ESPERA = {
+    "type": ["object", "null"],
+    "properties": {"min_s": _I, "max_s": _I},
+    "required": ["min_s", "max_s"],
+}
 
 ESQUEMAS: dict[str, Any] = {
     "Error": {**objeto(error=_S, mensaje=_S), "required": ["error", "mensaje"]},
@@ -115,6 +121,7 @@ ESQUEMAS: dict[str, Any] = {
         origen=_S,
         estado=_S,
         personas_delante=_I,
+        espera_estimada=_ESPERA,
         emitido=_S,
         centro=_S,
         centro_nombre=_S,
@@ -129,6 +136,7 @@ ESQUEMAS: dict[str, Any] = {
         clase=_S,
         estado=_S,
         personas_delante=_I,
+        espera_estimada=_ESPERA,
         emitido=_S,
         llamado=_N,
         ventanilla={"type": ["object", "null"], "properties": {"numero": _I, "nombre": _S}},

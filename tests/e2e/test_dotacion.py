@@ -1,0 +1,61 @@
+"""Consejo de dotación: API y página, con historia del mismo día de la semana."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tests.conftest import AHORA
+from tests.e2e.conftest import bearer
+from turnos.dominio.dotacion import recomendar
+from turnos.dominio.estados import Accion
+from turnos.servicios import atencion, emision, ventanillas
+
+
+def _historia(alm, centro):
+    """Dos lunes previos, 10:00–11:00 local: 6 y 4 turnos de A atendidos en 10 min cada uno."""
+    v = centro.staff[0]
+    for semana, n in ((1, 6), (2, 4)):
+        base = AHORA - timedelta(weeks=semana)
+        ventanillas.cambiar_estado(alm, "prueba", 1, "abierta", v, base)
+        for i in range(n):
+            emision.emitir(alm, "prueba", "A", centro.kiosco, base + timedelta(minutes=i))
+        for i in range(n):
+            llamado = base + timedelta(minutes=10 * i)
+            atencion.llamar(alm, "prueba", 1, v, llamado)
+            atencion.actuar(alm, "prueba", 1, Accion.INICIAR, v, llamado)
+            atencion.actuar(alm, "prueba", 1, Accion.FINALIZAR, v, llamado + timedelta(minutes=10))
+
+
+def test_api_recomienda_con_erlang_c(alm, centro, cliente):
+    _historia(alm, centro)
+    r = cliente.get(
+        "/api/v1/centros/prueba/dotacion?fecha=2026-11-23", headers=bearer(centro.jefe_token)
+    )
+    assert r.status_code == 200, r.text
+    plan = r.json()
+    assert plan["semanas"][:2] == ["2026-11-16", "2026-11-09"]
+    horas = {h["hora"]: h for h in plan["horas"]}
+    a = horas["10:00"]["tramites"][0]
+    # 10 turnos en 4 semanas (las 2 sin historia cuentan como 0): 2.5 por hora; 10 min; meta 30.
+    assert (a["tramite"], a["llegadas"], a["atencion_media_s"], a["meta_s"]) == (
+        "A",
+        2.5,
+        600,
+        1800,
+    )
+    assert a["ventanillas"] == recomendar(2.5, 600, 1800).ventanillas == 1
+
+
+def test_fecha_invalida_y_pagina(alm, centro, cliente):
+    r = cliente.get(
+        "/api/v1/centros/prueba/dotacion?fecha=mañana", headers=bearer(centro.jefe_token)
+    )
+    assert r.status_code == 400 and r.json()["error"]
+    vacia = cliente.get("/api/v1/centros/prueba/dotacion?fecha=", headers=bearer(centro.jefe_token))
+    assert vacia.status_code == 400
+    _historia(alm, centro)
+    pagina = cliente.get(
+        "/tablero/prueba/dotacion?fecha=2026-11-23", headers=bearer(centro.jefe_token)
+    )
+    assert pagina.status_code == 200 and "Ventanillas recomendadas" in pagina.text
+    assert "Trámite A" in pagina.text

@@ -1,0 +1,100 @@
+"""Posición y rango de espera con la misma política que `llamar`, en SQLite y PostgreSQL."""
+
+import itertools
+from datetime import timedelta
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kiosco.impresion import preparar
+from tests.conftest import AHORA, minutos
+from turnos.dominio.estados import Accion
+from turnos.servicios import atencion, emision, ventanillas
+
+
+def abrir(alm, centro, n=1, cuando=AHORA):
+    ventanillas.cambiar_estado(alm, "prueba", n, "abierta", centro.staff[n - 1], cuando)
+
+
+def test_escenario_general_general_preferente(alm, centro):
+    """El del issue: el kiosco decía «2 personas antes» al preferente y lo llamaron primero."""
+    g1 = emision.emitir(alm, "prueba", "A", centro.kiosco, AHORA)
+    g2 = emision.emitir(alm, "prueba", "A", centro.kiosco, minutos(1))
+    pref = emision.emitir(alm, "prueba", "A", centro.kiosco, minutos(2), clase="preferente")
+    # Ninguna ventanilla abierta: la posición sí, el rango no («sin estimación»).
+    assert pref["personas_delante"] == 0 and pref["espera_estimada"] is None
+    publicos = {
+        t["folio"]: emision.estado_publico(alm, t["token"], minutos(2)) for t in (g1, g2, pref)
+    }
+    assert {f: p["personas_delante"] for f, p in publicos.items()} == {
+        "A-001": 1,
+        "A-002": 2,
+        "A-003": 0,
+    }
+    abrir(alm, centro, 1, minutos(3))
+    ticket = preparar(alm, pref["token"], "https://x", centro.kiosco.id, minutos(3))
+    assert ticket.datos.personas_delante == 0
+    assert ticket.datos.espera_min == 0 and ticket.datos.espera_max is not None
+    p1 = emision.estado_publico(alm, g1["token"], minutos(3))
+    assert p1["personas_delante"] == 1
+    rango = p1["espera_estimada"]
+    assert rango is not None and 0 <= rango["min_s"] < rango["max_s"]
+    llamados = []
+    for k in range(3):
+        llamados.append(atencion.llamar(alm, "prueba", 1, centro.staff[0], minutos(4 + k))["folio"])
+        atencion.actuar(alm, "prueba", 1, Accion.FINALIZAR, centro.staff[0], minutos(4 + k))
+    assert llamados == ["A-003", "A-001", "A-002"]
+
+
+_dia = itertools.count(1)
+
+turnos_st = st.lists(
+    st.tuples(
+        st.sampled_from(["general", "preferente", "cita"]),
+        st.integers(0, 90),  # minuto de emisión
+        st.sampled_from(["A", "B"]),
+        st.integers(-45, 45),  # minutos de la cita respecto a la llegada
+    ),
+    min_size=1,
+    max_size=8,
+)
+
+
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(turnos_st)
+def test_orden_predicho_es_el_orden_real_de_llamar(alm, centro, datos):
+    """Sin llegadas nuevas, `personas_delante` de cada turno es su lugar en los llamados reales
+    (A vence a los 30 min, así que también suben vencidos). Cada ejemplo, en un día nuevo."""
+    base = AHORA + timedelta(days=next(_dia))
+    abrir(alm, centro, 1, base)
+    emitidos = []
+    for clase, minuto, tramite, cita in sorted(datos, key=lambda d: d[1]):
+        cuando = base + timedelta(minutes=minuto)
+        extra = {}
+        if clase == "cita":
+            extra = {
+                "origen": "cita",
+                "cita_ms": int((cuando + timedelta(minutes=cita)).timestamp() * 1000),
+            }
+        emitidos.append(
+            emision.emitir(alm, "prueba", tramite, centro.kiosco, cuando, clase=clase, **extra)
+        )
+    ahora = base + timedelta(minutes=95)
+    predicho = {
+        t["token"]: emision.estado_publico(alm, t["token"], ahora)["personas_delante"]
+        for t in emitidos
+    }
+    # Sin historia de atenciones, el estimador usa la meta de A (15 min) y 1 ventanilla: un
+    # llamado cada 15 min. Se llama a ese ritmo (atención instantánea: no cambia la historia).
+    real = []
+    for k in range(len(emitidos)):
+        cuando = ahora + timedelta(minutes=15 * k)
+        real.append(atencion.llamar(alm, "prueba", 1, centro.staff[0], cuando)["folio"])
+        atencion.actuar(alm, "prueba", 1, Accion.FINALIZAR, centro.staff[0], cuando)
+    por_folio = {t["folio"]: predicho[t["token"]] for t in emitidos}
+    assert sorted(por_folio, key=por_folio.__getitem__) == real
+    assert sorted(por_folio.values()) == list(range(len(emitidos)))

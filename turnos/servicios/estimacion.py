@@ -1,0 +1,142 @@
+"""Entradas vivas del estimador de espera (`turnos.dominio.espera`), leídas de la base.
+
+- ventanillas activas del centro, con sus trámites en su orden y si están abiertas / libres;
+- los turnos en espera de los trámites que esas ventanillas atienden (la política necesita a
+  todos los que podrían ir antes, no solo a los del mismo trámite);
+- atención media por trámite: promedio de las últimas `MUESTRA` atenciones terminadas (de
+  `inicio_ms` a `fin_ms`); sin historia, la meta del protocolo (`atencion_maxima_min`);
+- llegadas de mayor prioridad en la última hora (rebasarán al turno mientras dure su ventaja).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, text
+
+from turnos.dominio.enrutamiento import Candidato, Politica
+from turnos.dominio.espera import Estimacion, VentanillaEstimada, estimar
+from turnos.dominio.estados import Clase, EstadoTurno
+
+MUESTRA = 20
+VENTANA_LLEGADAS_MS = 3600 * 1000
+
+_VENTANILLAS = text(
+    "SELECT v.id, v.estado, vt.tramite_id FROM ventanilla v"
+    " JOIN ventanilla_tramite vt ON vt.ventanilla_id = v.id"
+    " JOIN tramite tr ON tr.id = vt.tramite_id"
+    " WHERE v.centro_id = :c AND v.activo = true AND tr.activo = true"
+    " ORDER BY v.id, vt.orden, tr.clave"
+)
+_EN_ESPERA = text(
+    "SELECT t.id, t.tramite_id, t.clase, t.en_cola_ms, t.cita_ms, tr.espera_maxima_min"
+    " FROM turno t JOIN tramite tr ON tr.id = t.tramite_id"
+    " WHERE t.centro_id = :c AND t.estado = :espera AND t.tramite_id IN :ts"
+).bindparams(bindparam("ts", expanding=True))
+_RECIENTES = text(
+    "SELECT fin_ms - inicio_ms FROM turno WHERE centro_id = :c AND tramite_id = :t"
+    " AND inicio_ms IS NOT NULL AND fin_ms IS NOT NULL AND fin_ms >= inicio_ms AND fin_ms <= :ms"
+    " ORDER BY fin_ms DESC LIMIT :n"
+)
+_META = text("SELECT atencion_maxima_min FROM tramite WHERE id = :t")
+_LLEGADAS = text(
+    "SELECT clase, count(*) AS n FROM turno WHERE centro_id = :c AND tramite_id IN :ts"
+    " AND clase <> 'general' AND tramo = 1 AND en_cola_ms > :desde AND en_cola_ms <= :ms"
+    " GROUP BY clase"
+).bindparams(bindparam("ts", expanding=True))
+_TURNO = text(
+    "SELECT id, centro_id, tramite_id, clase, en_cola_ms, cita_ms, estado FROM turno WHERE id = :id"
+)
+
+
+def atencion_media_s(conn: Connection, centro_id: int, tramite_id: int, ms: int) -> float | None:
+    duraciones = [
+        int(d)
+        for (d,) in conn.execute(
+            _RECIENTES, {"c": centro_id, "t": tramite_id, "n": MUESTRA, "ms": ms}
+        )
+    ]
+    if duraciones and sum(duraciones) > 0:
+        return sum(duraciones) / len(duraciones) / 1000
+    meta = conn.execute(_META, {"t": tramite_id}).scalar()
+    return float(meta) * 60 if meta else None
+
+
+_CLASE = {c.value: c for c in Clase}  # más barato que Clase(valor) en cada fila
+
+
+def candidato(f: Any) -> Candidato:
+    maximo = f.espera_maxima_min
+    return Candidato(
+        f.id,
+        str(f.tramite_id),
+        _CLASE[f.clase],
+        f.en_cola_ms,
+        (maximo or 0) * 60 or None,
+        f.cita_ms,
+    )
+
+
+def ventanillas(conn: Connection, centro_id: int) -> list[VentanillaEstimada]:
+    por_id: dict[int, tuple[str, list[str]]] = {}
+    for f in conn.execute(_VENTANILLAS, {"c": centro_id}):
+        por_id.setdefault(f.id, (f.estado, []))[1].append(str(f.tramite_id))
+    return [
+        VentanillaEstimada(
+            id=vid,
+            tramites=tuple(ts),
+            abierta=estado in ("abierta", "atendiendo"),
+            libre=estado == "abierta",
+        )
+        for vid, (estado, ts) in por_id.items()
+    ]
+
+
+def estimar_turno(conn: Connection, turno_id: int, ahora_ms: int, politica: Politica) -> Estimacion:
+    """Personas delante y rango de espera del turno (en espera) `turno_id`, a `ahora_ms`."""
+    t = conn.execute(_TURNO, {"id": turno_id}).one()
+    if t.estado != EstadoTurno.EN_ESPERA.value:
+        return Estimacion(0, None, None)
+    vents = ventanillas(conn, t.centro_id)
+    propio = str(t.tramite_id)
+    sirven = [v for v in vents if propio in v.tramites]
+    base = [v for v in sirven if v.abierta] or sirven
+    tramites = sorted({int(x) for v in base for x in v.tramites} | {t.tramite_id})
+    filas = conn.execute(
+        _EN_ESPERA, {"c": t.centro_id, "espera": EstadoTurno.EN_ESPERA.value, "ts": tramites}
+    ).all()
+    candidatos = [candidato(f) for f in filas]
+    objetivo = next(c for c in candidatos if c.id == turno_id)
+    medias: dict[str, float] = {}
+    for tid in tramites:
+        m = atencion_media_s(conn, t.centro_id, tid, ahora_ms)
+        if m:
+            medias[str(tid)] = m
+    llegadas = {
+        f.clase: f.n / (VENTANA_LLEGADAS_MS / 1000)
+        for f in conn.execute(
+            _LLEGADAS,
+            {
+                "c": t.centro_id,
+                "ts": tramites,
+                "desde": ahora_ms - VENTANA_LLEGADAS_MS,
+                "ms": ahora_ms,
+            },
+        )
+    }
+    return estimar(
+        objetivo,
+        candidatos,
+        vents,
+        medias,
+        ahora_ms,
+        politica,
+        llegadas_por_s=llegadas,
+    )
+
+
+def espera_estimada(e: Estimacion) -> dict[str, int] | None:
+    """La forma pública del rango (API y vistas)."""
+    if e.min_s is None or e.max_s is None:
+        return None
+    return {"min_s": e.min_s, "max_s": e.max_s}
