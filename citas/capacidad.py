@@ -20,9 +20,9 @@ def _openapi() -> FragmentoOpenAPI:
 
 
 def _rutas() -> list[Any]:
-    from citas import admin, paginas, web
+    from citas import admin, paginas, personal, web
 
-    return [*web.RUTAS, *paginas.RUTAS, *admin.RUTAS]
+    return [*web.RUTAS, *paginas.RUTAS, *admin.RUTAS, *personal.RUTAS]
 
 
 CAPACIDAD = Capacidad(
@@ -40,7 +40,11 @@ CAPACIDAD = Capacidad(
     detener=perezosa("citas.servicio:detener"),
     al_cerrar_turno=perezosa("citas.ganchos:al_cerrar"),
     vista_turno=perezosa("citas.ganchos:vista"),
-    fragmentos={"turno_publico": ("citas_turno.html",)},
+    fragmentos={
+        "turno_publico": ("citas_turno.html",),
+        "ventanilla": ("citas_ventanilla.html",),
+        "tablero": ("citas_tablero.html",),
+    },
     enlaces=(
         Enlace("admin", "Agenda de citas", "/admin/agenda-citas?centro={centro}"),
         Enlace("admin", "Correos de citas", "/admin/correos-citas?centro={centro}"),

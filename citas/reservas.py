@@ -145,9 +145,16 @@ def _evento(tx: Tx, c: CentroInfo, tipo: str, ms: int, f: Any, tramite: str, **e
 
 
 def crear(
-    alm: Almacen, centro_slug: str, datos: dict[str, Any], ahora: datetime, url_base: str = ""
+    alm: Almacen,
+    centro_slug: str,
+    datos: dict[str, Any],
+    ahora: datetime,
+    url_base: str = "",
+    *,
+    usuario_id: int | None = None,
 ) -> dict[str, Any]:
-    """Agenda; `url_base` arma el enlace /citas/{token} de los correos."""
+    """Agenda; `url_base` arma el enlace /citas/{token} de los correos. `usuario_id`: la agendó
+    el personal a nombre de quien llamó o llegó (queda en el evento)."""
     tramite_clave = _texto(datos, "tramite", 20, requerido=True)
     inicio = leer_inicio(datos.get("inicio"))
     nombre = _texto(datos, "nombre", 200, requerido=True)
@@ -203,7 +210,8 @@ def crear(
             },
         ).scalar_one()
         fila = {"folio": folio, "inicio_ms": inicio_ms, "estado": "agendada"}
-        _evento(tx, c, "cita_agendada", ms, fila, tr.clave, cita=cita_id)
+        por = {"usuario_id": usuario_id, "por": "personal"} if usuario_id is not None else {}
+        _evento(tx, c, "cita_agendada", ms, fila, tr.clave, cita=cita_id, **por)
         avisar(tx, c, cita_id, "confirmacion", f"{url_base}/citas/{token}", ahora)
         f = lecturas.cita_por_token(tx.conn, token)
     return vista(f, c.zona, token)

@@ -93,6 +93,8 @@ DECLARADAS = {
     "GET /admin/correos-citas": (frozenset({"jefe", "admin"}), frozenset({"jefe", "admin"})),
     "GET /admin/agenda-citas": (frozenset({"jefe", "admin"}), frozenset({"jefe", "admin"})),
     "POST /admin/agenda-citas": (frozenset({"jefe", "admin"}), frozenset({"jefe", "admin"})),
+    "GET /citas-personal/{centro}": (PERSONAL_OPERA, SOLO_ADMIN),
+    "POST /citas-personal/{centro}": (PERSONAL_OPERA, SOLO_ADMIN),
 }
 # Rutas que esta matriz no puede recorrer, con la prueba que las cubre.
 FUERA = {
