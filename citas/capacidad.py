@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from turnos.capacidades import Capacidad, Enlace, FragmentoOpenAPI, perezosa
+from turnos.capacidades import Capacidad, Enlace, FragmentoOpenAPI, TablaReporte, perezosa
 
 _AQUI = Path(__file__).resolve().parent
 
@@ -45,6 +45,15 @@ CAPACIDAD = Capacidad(
         "ventanilla": ("citas_ventanilla.html",),
         "tablero": ("citas_tablero.html",),
     },
+    reportes=(
+        TablaReporte(
+            "citas",
+            "Citas por trámite y día",
+            filas=perezosa("citas.reportes:filas"),
+            evidencia=perezosa("citas.reportes:evidencia"),
+            datos_abiertos=perezosa("citas.reportes:datos_abiertos"),
+        ),
+    ),
     enlaces=(
         Enlace("admin", "Agenda de citas", "/admin/agenda-citas?centro={centro}"),
         Enlace("admin", "Correos de citas", "/admin/correos-citas?centro={centro}"),

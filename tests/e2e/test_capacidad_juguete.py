@@ -54,7 +54,7 @@ APP = textwrap.dedent(
         print(csv.strip().splitlines()[-1])
         print("Saludos registrados" in cliente.get(base + "&vista=evidencia", headers=j).text)
         abiertos = cliente.get("/datos-abiertos/prueba.json?desde=2020-01-01&hasta=2020-01-02").json()
-        print(abiertos["agregados"])
+        print({"saludos": abiertos["agregados"]["saludos"]})  # y las de otras capacidades
         from turnos.capacidades import servicio
         print(servicio("saludar")("mundo"), servicio("no_existe"))
     """
