@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import text
 
 from citas import agenda as dom
-from citas import lecturas
+from citas import apartados, lecturas
 from citas.correo import avisar
 from citas.curp import CurpInvalida, huella, validar
 from citas.estados import AccionCita, EstadoCita, transicion
@@ -114,8 +114,9 @@ def vista(f: Any, zona: str, token: str | None = None) -> dict[str, Any]:
     return salida
 
 
-def _ocupar(tx: Tx, tramite_id: int, inicio_ms: int, lugares: int) -> None:
+def _ocupar(tx: Tx, tramite_id: int, inicio_ms: int, lugares: int, ms: int) -> None:
     tx.ejecutar(_CREAR_CUPO, {"t": tramite_id, "i": inicio_ms})
+    apartados.liberar_vencidos(tx, tramite_id, inicio_ms, ms)
     if tx.ejecutar(_OCUPAR, {"t": tramite_id, "i": inicio_ms, "lugares": lugares}).rowcount != 1:
         raise Conflicto("Ese horario ya se llenó. Elija otro de la lista.", "cupo_agotado")
 
@@ -152,9 +153,11 @@ def crear(
     url_base: str = "",
     *,
     usuario_id: int | None = None,
+    apartado: str | None = None,
 ) -> dict[str, Any]:
     """Agenda; `url_base` arma el enlace /citas/{token} de los correos. `usuario_id`: la agendó
-    el personal a nombre de quien llamó o llegó (queda en el evento)."""
+    el personal a nombre de quien llamó o llegó (queda en el evento). `apartado`: el token del
+    apartado de ese horario (su lugar pasa a la cita sin volver a ocupar otro)."""
     tramite_clave = _texto(datos, "tramite", 20, requerido=True)
     inicio = leer_inicio(datos.get("inicio"))
     nombre = _texto(datos, "nombre", 200, requerido=True)
@@ -190,7 +193,8 @@ def crear(
                 "limite_por_persona",
             )
         inicio_ms, fin_ms = a_ms(h.inicio), a_ms(h.fin)
-        _ocupar(tx, tr.id, inicio_ms, agenda.lugares)
+        if not apartados.consumir(tx, apartado, tr.id, inicio_ms):
+            _ocupar(tx, tr.id, inicio_ms, agenda.lugares, ms)
         folio = "C-" + "".join(secrets.choice(_FOLIO) for _ in range(6))
         cita_id = tx.ejecutar(
             _INSERTAR,
@@ -302,7 +306,7 @@ def reprogramar(
         if tx.es_pg:  # dos personas que intercambian horarios: mismo orden de candados
             tx.ejecutar(_CREAR_CUPO, {"t": f.tramite_id, "i": inicio_ms})
             tx.ejecutar(_BLOQUEAR_CUPOS, {"t": f.tramite_id, "a": inicio_ms, "b": f.inicio_ms})
-        _ocupar(tx, f.tramite_id, inicio_ms, agenda.lugares)
+        _ocupar(tx, f.tramite_id, inicio_ms, agenda.lugares, ms)
         tx.ejecutar(_LIBERAR, {"t": f.tramite_id, "i": f.inicio_ms})
         fila = {"folio": f.folio, "inicio_ms": inicio_ms, "estado": "agendada"}
         _evento(tx, c, "cita_reprogramada", ms, fila, f.tramite_clave, antes_ms=f.inicio_ms)
@@ -331,16 +335,16 @@ def disponibilidad(
         lista = dom.ofrecidos(agenda, lecturas.centro_agenda(c), ahora, desde, hasta)
         ocupados: dict[int, int] = {}
         if lista:
-            ocupados = dict(
-                conn.execute(
-                    _OCUPADOS,
-                    {
-                        "t": tr.id,
-                        "desde": a_ms(lista[0].inicio),
-                        "hasta": a_ms(lista[-1].inicio + timedelta(seconds=1)),
-                    },
-                ).all()
-            )
+            rango = {
+                "t": tr.id,
+                "desde": a_ms(lista[0].inicio),
+                "hasta": a_ms(lista[-1].inicio + timedelta(seconds=1)),
+            }
+            ocupados = dict(conn.execute(_OCUPADOS, rango).all())
+            for i, n in apartados.vencidos_en(
+                conn, tr.id, rango["desde"], rango["hasta"], a_ms(ahora)
+            ).items():
+                ocupados[i] = ocupados.get(i, 0) - n
     zona = ZoneInfo(c.zona)
     return {
         "tramite": tr.clave,
@@ -360,3 +364,26 @@ def para_ics(alm: Almacen, token: str, enlace: str) -> DatosIcs:
     with alm.lectura() as conn:
         f = lecturas.cita_por_token(conn, token)
         return lecturas.datos_ics(conn, f, consultas.centro(conn, f.centro_slug), enlace)
+
+
+def apartar(
+    alm: Almacen,
+    centro_slug: str,
+    tramite_clave: str,
+    inicio_texto: Any,
+    ahora: datetime,
+    previo: str | None = None,
+) -> dict[str, Any]:
+    """Aparta un lugar del horario por `apartados.DURACION_MIN` minutos (ver citas.apartados);
+    suelta antes el apartado `previo` de la misma persona. Sin lugar: `cupo_agotado`."""
+    inicio = leer_inicio(inicio_texto)
+    ms = a_ms(ahora)
+    with alm.transaccion() as tx:
+        c = consultas.centro(tx.conn, centro_slug)
+        tr = consultas.tramite(tx.conn, c.id, tramite_clave)
+        agenda, h = _horario(tx, c, tr.id, inicio, ahora)
+        apartados.soltar(tx, previo)
+        inicio_ms = a_ms(h.inicio)
+        _ocupar(tx, tr.id, inicio_ms, agenda.lugares, ms)
+        r = apartados.guardar(tx, tr.id, inicio_ms, ahora)
+    return {**r, "expira": iso(r["expira_ms"], c.zona)}

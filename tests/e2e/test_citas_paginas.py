@@ -29,6 +29,9 @@ def test_reservar_paso_a_paso_y_gestionar(alm, centro, cliente):
     inicio = f"{MANANA}T09:00:00-06:00"
     r = cliente.get(f"/citas?centro=prueba&tramite=A&dia={MANANA}&inicio={inicio}")
     assert "Aviso de privacidad" in r.text and 'href="/citas/aviso-de-privacidad"' in r.text
+    # elegir la hora aparta el único lugar mientras llena el formulario: nadie más lo ve libre
+    assert "Le apartamos este horario hasta las 10:10 h" in r.text
+    assert ">09:00<" not in cliente.get(f"/citas?centro=prueba&tramite=A&dia={MANANA}").text
     formulario = {
         "csrf": _csrf(r.text),
         "centro": "prueba",
