@@ -93,6 +93,10 @@ DECLARADAS = {
     "GET /admin/correos-citas": (frozenset({"jefe", "admin"}), frozenset({"jefe", "admin"})),
     "GET /admin/agenda-citas": (frozenset({"jefe", "admin"}), frozenset({"jefe", "admin"})),
     "POST /admin/agenda-citas": (frozenset({"jefe", "admin"}), frozenset({"jefe", "admin"})),
+    "POST /admin/citas-cierres": (
+        frozenset({"jefe", "admin"}),
+        frozenset({"jefe", "admin"}),
+    ),
     "GET /citas-personal/{centro}": (PERSONAL_OPERA, SOLO_ADMIN),
     "POST /citas-personal/{centro}": (PERSONAL_OPERA, SOLO_ADMIN),
 }
