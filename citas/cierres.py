@@ -2,7 +2,8 @@
 
 Cada cita afectada se cancela en su propia transacción (libera su lugar, evento
 `cita_cancelada` con motivo `dia_inhabil`, correo `cierre` en la bandeja de salida con el .ics
-CANCEL y el enlace para agendar otra). Idempotente: una cita ya cancelada no se toca dos veces.
+cancelado (STATUS:CANCELLED) y el enlace para agendar otra). Idempotente: una cita ya cancelada
+no se toca dos veces.
 """
 
 from __future__ import annotations

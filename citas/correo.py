@@ -145,13 +145,12 @@ def _mensaje(fila: Any, remitente: str) -> EmailMessage:
     m["Subject"] = fila.asunto
     m.set_content(fila.cuerpo)
     if fila.ics:
-        metodo = "CANCEL" if fila.tipo == "cancelacion" else "REQUEST"
         m.add_attachment(
             fila.ics.encode(),
             maintype="text",
             subtype="calendar",
             filename="cita.ics",
-            params={"method": metodo},
+            params={"method": "PUBLISH"},
         )
     return m
 

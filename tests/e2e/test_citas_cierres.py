@@ -1,7 +1,7 @@
 """Un día inhábil agregado después de agendar: /admin/agenda-citas lista las citas afectadas
 (con nombre, solo para la jefatura); «Cancelar y avisar» las cancela (lugar liberado,
 recordatorio cancelado, evento sin datos personales) y el aviso llega por la bandeja de salida a
-un servidor SMTP real con el .ics CANCEL. Repetirlo no avisa dos veces."""
+un servidor SMTP real con el .ics cancelado (STATUS:CANCELLED). Repetirlo no avisa dos veces."""
 
 from __future__ import annotations
 
@@ -76,4 +76,5 @@ def test_cierre_posterior_lista_cancela_y_avisa(alm, centro, db_url, smtp):  # n
     assert "día inhábil" in cuerpo and "http://testserver/citas?centro=prueba&tramite=A" in cuerpo
     assert "kiosco" not in cuerpo  # ya no hay cita que registrar
     cal = Calendar.from_ical(partes["text/calendar"].get_payload(decode=True))
-    assert str(cal["METHOD"]) == "CANCEL"
+    assert str(cal["METHOD"]) == "PUBLISH"
+    assert str(cal.walk("VEVENT")[0]["STATUS"]) == "CANCELLED"
