@@ -260,6 +260,7 @@ async def gestionar(request: Request) -> Response:
         "dias": [],
         "horas": [],
         "dia": dia,
+        "confirmar_cancelar": request.query_params.get("cancelar") == "1",
     }
     if contexto["activa"] and request.query_params.get("cambiar") == "1":
         disp = await run_in_threadpool(
@@ -278,6 +279,9 @@ async def _accion(request: Request, accion: str) -> Response:
     token = request.path_params["token"]
     if (segundos := espera(request, "reserva")) is not None:
         return _demasiadas(request, segundos)
+    if accion == "cancelar" and form.get("confirmar") != "1":
+        # sin JavaScript: el primer botón lleva a la pregunta; solo «Sí, cancelar» cancela
+        return RedirectResponse(f"/citas/{token}?cancelar=1#t-cancelar", status_code=303)
     ctx = nucleo(request)
     try:
         if accion == "cancelar":
