@@ -111,7 +111,7 @@ def _claves(usuario: str, ip: str) -> list[tuple[str, tuple[str, ...]]]:
 
 
 def _espera_login(limitador: Any, usuario: str, ip: str) -> int:
-    return max(limitador.espera(reglas, *ids) for reglas, ids in _claves(usuario, ip))
+    return int(max(limitador.espera(reglas, *ids) for reglas, ids in _claves(usuario, ip)))
 
 
 def _fallo_de_login(alm: Any, limitador: Any, usuario: str, ip: str, ahora_ms: int) -> None:
