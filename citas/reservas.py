@@ -10,7 +10,6 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import text
 
@@ -345,14 +344,14 @@ def disponibilidad(
                 conn, tr.id, rango["desde"], rango["hasta"], a_ms(ahora)
             ).items():
                 ocupados[i] = ocupados.get(i, 0) - n
-    zona = ZoneInfo(c.zona)
+    lugares = agenda.lugares
     return {
         "tramite": tr.clave,
         "horarios": [
             {
-                "inicio": h.inicio.astimezone(zona).isoformat(timespec="seconds"),
-                "fin": h.fin.astimezone(zona).isoformat(timespec="seconds"),
-                "libres": max(0, agenda.lugares - ocupados.get(a_ms(h.inicio), 0)),
+                "inicio": h.inicio_local,
+                "fin": h.fin_local,
+                "libres": max(0, lugares - ocupados.get(h.inicio_ms, 0)),
             }
             for h in lista
         ],
