@@ -12,9 +12,7 @@ import pytest
 
 from citas.agenda import Agenda, Centro, horarios_del_dia
 
-TODO_EL_DIA = dict.fromkeys(
-    ("lun", "mar", "mie", "jue", "vie", "sab", "dom"), ["00:00", "24:00"]
-)
+TODO_EL_DIA = dict.fromkeys(("lun", "mar", "mie", "jue", "vie", "sab", "dom"), ["00:00", "24:00"])
 
 
 @pytest.mark.parametrize(
