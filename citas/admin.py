@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from citas import cierres, configuracion
+from citas import cierres, configuracion, lecturas
 from citas.servicio import despertar
 from citas.web import url_publica
 from turnos.errores import EntradaInvalida, TurnosError
@@ -156,7 +156,7 @@ async def avisar_cierres(request: Request) -> Response:
     verificar_csrf(request, str(form.get("csrf", "")))
     slug = str(form.get("centro", ""))[:60]
     try:
-        c = await run_in_threadpool(lambda: _centro(ctx.alm, slug))
+        c = await run_in_threadpool(lecturas.centro, ctx.alm, slug)
     except TurnosError as e:
         return render(request, "error.html", {"status": e.status, "mensaje": e.mensaje}, e.status)
     if not quien.puede(Permiso.ADMINISTRAR, c.id):
@@ -177,11 +177,6 @@ async def avisar_cierres(request: Request) -> Response:
         + (f" ({', '.join(folios)})." if folios else "."),
     )
     return RedirectResponse(f"/admin/agenda-citas?centro={c.slug}", status_code=303)
-
-
-def _centro(alm: Any, slug: str) -> Any:
-    with alm.lectura() as conn:
-        return consultas.centro(conn, slug)
 
 
 RUTAS: list[Any] = [

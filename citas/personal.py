@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from citas import catalogo, hoy, reservas
+from citas import catalogo, hoy, lecturas, reservas
 from citas.servicio import despertar
 from citas.web import url_publica
 from turnos.errores import EntradaInvalida, TurnosError
@@ -63,7 +63,7 @@ async def pagina(request: Request) -> Response:
         return RedirectResponse(f"/login?siguiente=/citas-personal/{slug}", status_code=303)
     ctx = nucleo(request)
     try:
-        c = await run_in_threadpool(lambda: _centro(ctx.alm, slug))
+        c = await run_in_threadpool(lecturas.centro, ctx.alm, slug)
     except TurnosError as e:
         return render(request, "error.html", {"status": e.status, "mensaje": e.mensaje}, e.status)
     if not quien.puede(Permiso.OPERAR, c.id):
@@ -101,11 +101,6 @@ async def pagina(request: Request) -> Response:
     respuesta = render(request, "citas_personal.html", contexto, status)
     respuesta.headers["Cache-Control"] = "no-store"
     return respuesta
-
-
-def _centro(alm: Any, slug: str) -> Any:
-    with alm.lectura() as conn:
-        return consultas.centro(conn, slug)
 
 
 RUTAS: list[Any] = [Route("/citas-personal/{centro}", pagina, methods=["GET", "POST"])]
