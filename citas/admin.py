@@ -11,7 +11,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from citas import configuracion
+from citas import cierres, configuracion, lecturas
+from citas.servicio import despertar
+from citas.web import url_publica
 from turnos.errores import EntradaInvalida, TurnosError
 from turnos.kit import actor, avisar, nucleo, render, verificar_csrf
 from turnos.permisos import Permiso
@@ -133,11 +135,52 @@ async def agendas(request: Request) -> Response:
         with ctx.alm.lectura() as conn:
             return [dict(f._mapping) for f in conn.execute(_AGENDAS, {"c": c.id})]
 
-    contexto = {"usuario": quien, "centro": c, "tramites": await run_in_threadpool(leer)}
+    contexto = {
+        "usuario": quien,
+        "centro": c,
+        "tramites": await run_in_threadpool(leer),
+        "afectadas": await run_in_threadpool(cierres.afectadas, ctx.alm, c.slug, ctx.ahora()),
+    }
     return render(request, "citas_agendas.html", contexto)
+
+
+async def avisar_cierres(request: Request) -> Response:
+    """Cancela y avisa las citas que caen en un día inhábil agregado después de agendarlas."""
+    quien = await actor(request)
+    if quien is None or quien.tipo != "usuario":
+        return RedirectResponse("/login?siguiente=/admin/agenda-citas", status_code=303)
+    if not quien.puede(Permiso.ADMINISTRAR):
+        return render(request, "error.html", {"status": 403, "mensaje": "Sin permiso."}, 403)
+    ctx = nucleo(request)
+    form = await request.form()
+    verificar_csrf(request, str(form.get("csrf", "")))
+    slug = str(form.get("centro", ""))[:60]
+    try:
+        c = await run_in_threadpool(lecturas.centro, ctx.alm, slug)
+    except TurnosError as e:
+        return render(request, "error.html", {"status": e.status, "mensaje": e.mensaje}, e.status)
+    if not quien.puede(Permiso.ADMINISTRAR, c.id):
+        return render(request, "error.html", {"status": 403, "mensaje": "Sin permiso."}, 403)
+    folios = await run_in_threadpool(
+        cierres.avisar_afectadas,
+        ctx.alm,
+        c.slug,
+        ctx.ahora(),
+        url_publica(request),
+        quien.usuario_id,
+    )
+    despertar(request.app)
+    avisar(
+        request,
+        "ok",
+        f"Citas canceladas y avisadas por día inhábil: {len(folios)}"
+        + (f" ({', '.join(folios)})." if folios else "."),
+    )
+    return RedirectResponse(f"/admin/agenda-citas?centro={c.slug}", status_code=303)
 
 
 RUTAS: list[Any] = [
     Route("/admin/correos-citas", correos, methods=["GET"]),
     Route("/admin/agenda-citas", agendas, methods=["GET", "POST"]),
+    Route("/admin/citas-cierres", avisar_cierres, methods=["POST"]),
 ]

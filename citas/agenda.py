@@ -4,9 +4,11 @@ sus días inhábiles, en la zona del centro, devueltos en UTC. El `ahora` llega 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from turnos.dominio.horario import DIAS, validar_horario
@@ -47,6 +49,22 @@ class Centro:
 class Horario:
     inicio: datetime  # UTC
     fin: datetime  # UTC
+    # Ya calculados una vez (la disponibilidad los da por cientos): epoch ms e ISO local.
+    inicio_ms: int = field(default=0, compare=False)
+    fin_ms: int = field(default=0, compare=False)
+    inicio_local: str = field(default="", compare=False)
+    fin_local: str = field(default="", compare=False)
+
+
+def _con_textos(inicio: datetime, fin: datetime, zona: ZoneInfo) -> Horario:
+    return Horario(
+        inicio,
+        fin,
+        int(inicio.timestamp() * 1000),
+        int(fin.timestamp() * 1000),
+        inicio.astimezone(zona).isoformat(timespec="seconds"),
+        fin.astimezone(zona).isoformat(timespec="seconds"),
+    )
 
 
 def _minutos(hhmm: str) -> int:
@@ -68,11 +86,24 @@ def horarios_del_dia(agenda: Agenda, centro: Centro, dia: date) -> list[Horario]
     """Todos los horarios del día local `dia` (sin mirar anticipación ni horizonte)."""
     if dia.isoformat() in centro.inhabiles:
         return []
-    horario = validar_horario(centro.horario)
+    return list(_del_dia(agenda, centro.zona, _congelar(centro.horario), dia))
+
+
+def _congelar(horario: Mapping[str, Sequence[str] | None]) -> tuple[tuple[str, Any], ...]:
+    return tuple(sorted((k, tuple(v) if v else None) for k, v in horario.items()))
+
+
+# Los horarios de un día solo dependen de la agenda, la zona, el horario del centro y la fecha:
+# se calculan una vez por proceso (una agenda o un horario que cambia es otra llave).
+@functools.lru_cache(maxsize=2048)
+def _del_dia(
+    agenda: Agenda, zona_nombre: str, horario_: tuple[tuple[str, Any], ...], dia: date
+) -> tuple[Horario, ...]:
+    horario = validar_horario({k: list(v) if v else v for k, v in horario_})
     valor = horario.get(DIAS[dia.weekday()])
     if not valor:
-        return []
-    zona = ZoneInfo(centro.zona)
+        return ()
+    zona = ZoneInfo(zona_nombre)
     apertura, cierre = _minutos(valor[0]), _minutos(valor[1])
     dur = agenda.duracion_min
     minutos = range(apertura, cierre - dur + 1, dur)
@@ -82,13 +113,30 @@ def horarios_del_dia(agenda: Agenda, centro: Centro, dia: date) -> list[Horario]
         and cierra is not None
         and cierra - abre == timedelta(minutes=cierre - apertura)
     ):
-        # Sin cambio de reloj durante el horario (casi siempre): aritmética directa.
+        # Sin cambio de reloj durante el horario (casi siempre): aritmética directa, también
+        # para el texto local (mismo desfase todo el día).
         base = abre - timedelta(minutes=apertura)
+        base_ms = int(base.timestamp() * 1000)
         paso = timedelta(minutes=dur)
-        return [
-            Horario(base + timedelta(minutes=m), base + timedelta(minutes=m) + paso)
+        desfase = abre.astimezone(zona).isoformat()[19:]
+        fecha = dia.isoformat()
+
+        def local(m: int) -> str:
+            if m >= 24 * 60:  # el fin del último horario de un centro abierto hasta 24:00
+                return (datetime.combine(dia, time(), zona) + timedelta(minutes=m)).isoformat()
+            return f"{fecha}T{m // 60:02d}:{m % 60:02d}:00{desfase}"
+
+        return tuple(
+            Horario(
+                base + timedelta(minutes=m),
+                base + timedelta(minutes=m) + paso,
+                base_ms + m * 60_000,
+                base_ms + (m + dur) * 60_000,
+                local(m),
+                local(m + dur),
+            )
             for m in minutos
-        ]
+        )
     salida: list[Horario] = []
     for m in minutos:
         inicio = _local_a_utc(dia, m, zona)
@@ -96,8 +144,8 @@ def horarios_del_dia(agenda: Agenda, centro: Centro, dia: date) -> list[Horario]
         # Un horario que cruza un cambio de reloj no dura lo que dice: no se ofrece.
         if inicio is None or fin is None or fin - inicio != timedelta(minutes=dur):
             continue
-        salida.append(Horario(inicio, fin))
-    return salida
+        salida.append(_con_textos(inicio, fin, zona))
+    return tuple(salida)
 
 
 def dia_local(momento: datetime, zona: str) -> date:
@@ -117,10 +165,15 @@ def ofrecidos(
     """Horarios reservables entre dos fechas locales, respetando anticipación y horizonte."""
     hoy = dia_local(ahora, centro.zona)
     ultimo = hoy + timedelta(days=agenda.horizonte_dias)
-    limite = ahora + timedelta(minutes=agenda.anticipacion_min)
+    limite = int((ahora + timedelta(minutes=agenda.anticipacion_min)).timestamp() * 1000)
+    horario = _congelar(centro.horario)
     salida: list[Horario] = []
     for dia in _dias(max(desde, hoy), min(hasta, ultimo)):
-        salida.extend(h for h in horarios_del_dia(agenda, centro, dia) if h.inicio >= limite)
+        if dia.isoformat() in centro.inhabiles:
+            continue
+        salida.extend(
+            h for h in _del_dia(agenda, centro.zona, horario, dia) if h.inicio_ms >= limite
+        )
     return salida
 
 

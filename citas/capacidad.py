@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from turnos.capacidades import Capacidad, Enlace, FragmentoOpenAPI, perezosa
+from turnos.capacidades import Capacidad, Enlace, FragmentoOpenAPI, TablaReporte, perezosa
 
 _AQUI = Path(__file__).resolve().parent
 
@@ -20,9 +20,9 @@ def _openapi() -> FragmentoOpenAPI:
 
 
 def _rutas() -> list[Any]:
-    from citas import admin, paginas, web
+    from citas import admin, paginas, personal, web
 
-    return [*web.RUTAS, *paginas.RUTAS, *admin.RUTAS]
+    return [*web.RUTAS, *paginas.RUTAS, *admin.RUTAS, *personal.RUTAS]
 
 
 CAPACIDAD = Capacidad(
@@ -38,6 +38,23 @@ CAPACIDAD = Capacidad(
     demo=perezosa("citas.configuracion:sembrar_demo"),
     iniciar=perezosa("citas.servicio:iniciar"),
     detener=perezosa("citas.servicio:detener"),
+    al_cerrar_turno=perezosa("citas.ganchos:al_cerrar"),
+    campos_tramite={"agenda": perezosa("citas.configuracion:importar_agenda")},
+    vista_turno=perezosa("citas.ganchos:vista"),
+    fragmentos={
+        "turno_publico": ("citas_turno.html",),
+        "ventanilla": ("citas_ventanilla.html",),
+        "tablero": ("citas_tablero.html",),
+    },
+    reportes=(
+        TablaReporte(
+            "citas",
+            "Citas por trámite y día",
+            filas=perezosa("citas.reportes:filas"),
+            evidencia=perezosa("citas.reportes:evidencia"),
+            datos_abiertos=perezosa("citas.reportes:datos_abiertos"),
+        ),
+    ),
     enlaces=(
         Enlace("admin", "Agenda de citas", "/admin/agenda-citas?centro={centro}"),
         Enlace("admin", "Correos de citas", "/admin/correos-citas?centro={centro}"),

@@ -47,6 +47,24 @@ def cmd_inasistencias(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_cierres(args: argparse.Namespace) -> int:
+    from citas import cierres
+    from turnos.kit import abrir_almacen
+
+    settings, alm = abrir_almacen(args)
+    ahora = tiempo.ahora()
+    if not args.avisar:
+        for a in cierres.afectadas(alm, args.centro, ahora):
+            print(
+                f"{a['folio']}\t{a['inicio']}\t{a['tramite']}\tcorreo: {'sí' if a['con_correo'] else 'no'}"
+            )
+        return 0
+    base = (settings.url_publica or "").rstrip("/")
+    folios = cierres.avisar_afectadas(alm, args.centro, ahora, base)
+    print(f"Citas canceladas y avisadas por día inhábil: {len(folios)}")
+    return 0
+
+
 def registrar(sub: Any, comando: Any) -> None:
     p = comando("citas-agenda", cmd_agenda, "Crea o cambia la agenda de citas de un trámite.")
     p.add_argument("--centro", required=True)
@@ -61,3 +79,10 @@ def registrar(sub: Any, comando: Any) -> None:
         cmd_inasistencias,
         "Marca no_presentada las citas cuya ventana de llegada ya cerró (idempotente).",
     )
+    p = comando(
+        "citas-cierres",
+        cmd_cierres,
+        "Lista las citas que caen en un día inhábil; con --avisar las cancela y las avisa.",
+    )
+    p.add_argument("--centro", required=True)
+    p.add_argument("--avisar", action="store_true")

@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from citas import lecturas
 from citas.agenda import Agenda, lugares_por_omision
-from turnos.db.almacen import Almacen
+from turnos.db.almacen import Almacen, Tx
 from turnos.errores import EntradaInvalida
 from turnos.permisos import Actor, Permiso, exigir
 from turnos.servicios import consultas
@@ -68,23 +68,90 @@ def guardar_agenda(
         if not sistema:
             exigir(actor, Permiso.ADMINISTRAR, c.id)
         tr = consultas.tramite(tx.conn, c.id, tramite_clave)
-        if lugares is None:
-            n = int(tx.ejecutar(_VENTANILLAS, {"t": tr.id}).scalar_one())
-            lugares = lugares_por_omision(n, fraccion_citas)
-        try:
-            agenda = Agenda(duracion_min, lugares, horizonte_dias, anticipacion_min)
-        except ValueError as e:
-            raise EntradaInvalida(str(e)) from None
-        valores = {**asdict(agenda), "activa": activa}
-        tx.ejecutar(_GUARDAR_AGENDA, {"t": tr.id, "c": c.id, **valores})
-        tx.evento(
+        valores = _guardar(
+            tx,
             c.id,
-            "cita_agenda_guardada",
+            tr.id,
+            tr.clave,
             a_ms(ahora),
-            usuario_id=actor.usuario_id if actor else None,
-            datos={"tramite": tr.clave, **valores},
+            actor.usuario_id if actor else None,
+            duracion_min=duracion_min,
+            lugares=lugares,
+            horizonte_dias=horizonte_dias,
+            anticipacion_min=anticipacion_min,
+            fraccion_citas=fraccion_citas,
+            activa=activa,
         )
     return {"tramite": tr.clave, **valores}
+
+
+def _guardar(
+    tx: Tx,
+    centro_id: int,
+    tramite_id: int,
+    clave: str,
+    ms: int,
+    usuario_id: int | None,
+    *,
+    duracion_min: int,
+    lugares: int | None,
+    horizonte_dias: int,
+    anticipacion_min: int,
+    fraccion_citas: float = 0.5,
+    activa: bool = True,
+) -> dict[str, Any]:
+    if lugares is None:
+        n = int(tx.ejecutar(_VENTANILLAS, {"t": tramite_id}).scalar_one())
+        lugares = lugares_por_omision(n, fraccion_citas)
+    try:
+        agenda = Agenda(duracion_min, lugares, horizonte_dias, anticipacion_min)
+    except ValueError as e:
+        raise EntradaInvalida(str(e)) from None
+    valores = {**asdict(agenda), "activa": activa}
+    tx.ejecutar(_GUARDAR_AGENDA, {"t": tramite_id, "c": centro_id, **valores})
+    tx.evento(
+        centro_id,
+        "cita_agenda_guardada",
+        ms,
+        usuario_id=usuario_id,
+        datos={"tramite": clave, **valores},
+    )
+    return valores
+
+
+_CAMPOS_AGENDA = {
+    "duracion_min": 30,
+    "lugares": None,
+    "horizonte_dias": 30,
+    "anticipacion_min": 60,
+    "activa": True,
+}
+
+
+def importar_agenda(tx: Tx, centro_id: int, tramite_id: int, valor: Any, ms: int) -> None:
+    """Campo «agenda» de un trámite en la importación del catálogo (Capacidad.campos_tramite):
+    ``{"duracion_min": 30, "lugares": 2, "horizonte_dias": 30, "anticipacion_min": 60,
+    "activa": true}`` (todo opcional; sin «lugares», se derivan de las ventanillas)."""
+    if valor is None:
+        return
+    if not isinstance(valor, dict):
+        raise EntradaInvalida('«agenda» debe ser un objeto, p. ej. {"duracion_min": 30}.')
+    desconocidos = set(valor) - set(_CAMPOS_AGENDA)
+    if desconocidos:
+        raise EntradaInvalida(
+            f"Campos desconocidos en la agenda: {', '.join(sorted(desconocidos))}."
+        )
+    datos = {**_CAMPOS_AGENDA, **valor}
+    for campo in ("duracion_min", "lugares", "horizonte_dias", "anticipacion_min"):
+        v = datos[campo]
+        if v is not None and (isinstance(v, bool) or not isinstance(v, int)):
+            raise EntradaInvalida(f"«agenda.{campo}» debe ser un número entero.")
+    if not isinstance(datos["activa"], bool):
+        raise EntradaInvalida("«agenda.activa» debe ser true o false.")
+    clave = tx.ejecutar(
+        text("SELECT clave FROM tramite WHERE id = :t"), {"t": tramite_id}
+    ).scalar_one()
+    _guardar(tx, centro_id, tramite_id, clave, ms, None, **datos)
 
 
 def guardar_ajustes(

@@ -44,13 +44,19 @@ _ASUNTOS = {
     "cambio": "Su cita {folio} cambió de horario",
     "cancelacion": "Su cita {folio} quedó cancelada",
     "recordatorio": "Recordatorio: su cita {folio} es el {cuando}",
+    "cierre": "Su cita {folio} se canceló: el centro no abrirá ese día",
 }
 _ENTRADAS = {
     "confirmacion": "Su cita quedó agendada.",
     "cambio": "Su cita cambió de horario.",
     "cancelacion": "Su cita quedó cancelada; su lugar se liberó para alguien más.",
     "recordatorio": "Le recordamos su cita.",
+    "cierre": (
+        "El centro no abrirá el día de su cita (día inhábil), por eso la cancelamos."
+        " Disculpe la molestia; puede agendar otra en el enlace de abajo."
+    ),
 }
+_ENLACES = {"cierre": "Agendar otra cita"}
 
 
 def _cuando(ms: int, zona: str) -> str:
@@ -78,9 +84,13 @@ def avisar(tx: Tx, c: CentroInfo, cita_id: int, tipo: str, enlace: str, ahora: d
                 f"Centro: {c.nombre}",
                 f"Cuándo: {cuando} (hora del centro)",
                 "",
-                f"Consultar, cambiar o cancelar: {enlace}",
-                "Al llegar, escriba su folio en el kiosco («Tengo una cita»).",
+                f"{_ENLACES.get(tipo_, 'Consultar, cambiar o cancelar')}: {enlace}",
             ]
+            + (
+                []
+                if f.estado == "cancelada"
+                else ["Al llegar, escriba su folio en el kiosco («Tengo una cita»)."]
+            )
         )
         tx.ejecutar(
             _ENCOLAR,
@@ -135,13 +145,12 @@ def _mensaje(fila: Any, remitente: str) -> EmailMessage:
     m["Subject"] = fila.asunto
     m.set_content(fila.cuerpo)
     if fila.ics:
-        metodo = "CANCEL" if fila.tipo == "cancelacion" else "REQUEST"
         m.add_attachment(
             fila.ics.encode(),
             maintype="text",
             subtype="calendar",
             filename="cita.ics",
-            params={"method": metodo},
+            params={"method": "PUBLISH"},
         )
     return m
 

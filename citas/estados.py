@@ -31,6 +31,8 @@ _TRANSICIONES: dict[tuple[EstadoCita, AccionCita], EstadoCita] = {
     (_E.AGENDADA, _A.REGISTRAR): _E.REGISTRADA,
     (_E.AGENDADA, _A.NO_PRESENTAR): _E.NO_PRESENTADA,
     (_E.REGISTRADA, _A.ATENDER): _E.ATENDIDA,
+    # llegó y se registró, pero no estaba cuando la llamaron (turno ausente)
+    (_E.REGISTRADA, _A.NO_PRESENTAR): _E.NO_PRESENTADA,
 }
 
 _MENSAJES = {

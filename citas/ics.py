@@ -1,5 +1,9 @@
 """El .ics de una cita (RFC 5545, paquete `icalendar`): horas en UTC, UID estable derivado del
-folio, SEQUENCE que sube en cada cambio, METHOD REQUEST o CANCEL y un recordatorio VALARM."""
+folio, SEQUENCE que sube en cada cambio y un recordatorio VALARM.
+
+METHOD:PUBLISH sin ORGANIZER: REQUEST y CANCEL son mensajes iTIP (RFC 5546) que exigen
+ORGANIZER y ATTENDEE, y los clientes de correo los muestran como invitación por aceptar. Una
+cita cancelada se publica con el mismo UID, SEQUENCE mayor y STATUS:CANCELLED."""
 
 from __future__ import annotations
 
@@ -31,7 +35,7 @@ def calendario(d: DatosIcs, ahora: datetime) -> bytes:
     cal = Calendar()
     cal.add("prodid", "-//Turnos//Citas//ES")
     cal.add("version", "2.0")
-    cal.add("method", "CANCEL" if d.cancelada else "REQUEST")
+    cal.add("method", "PUBLISH")
     ev = Event()
     ev.add("uid", uid(d.folio, d.centro))
     ev.add("dtstamp", ahora.astimezone(UTC))

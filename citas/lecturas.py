@@ -12,6 +12,7 @@ from sqlalchemy import Connection, text
 from citas.agenda import Agenda, Centro
 from citas.ics import DatosIcs
 from turnos.errores import Conflicto, NoEncontrado
+from turnos.servicios import consultas
 from turnos.servicios.consultas import CentroInfo
 
 _AGENDA = text(
@@ -114,3 +115,9 @@ def cita_por_id(conn: Connection, cita_id: int) -> Any:
     return conn.execute(
         text(_POR_TOKEN.text.replace("ci.token_hash = :h", "ci.id = :id")), {"id": cita_id}
     ).one()
+
+
+def centro(alm: Any, slug: str) -> CentroInfo:
+    """El centro por su slug, en su propia lectura (para las páginas del personal)."""
+    with alm.lectura() as conn:
+        return consultas.centro(conn, slug)

@@ -13,6 +13,7 @@ LIMITES = {
     "consulta": "120/minute",  # disponibilidad, estado, .ics
     "reserva": "10/minute",  # crear, cancelar, reprogramar
     "registro": "60/minute",  # kiosco: una persona tecleando folios
+    "apartado": "20/minute",  # elegir hora aparta un lugar unos minutos
 }
 
 

@@ -30,6 +30,7 @@ CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
+APARTADO = "citas_apartado"  # token del apartado de esta sesión (uno a la vez)
 CABECERAS = {"Content-Security-Policy": CSP, "Cache-Control": "no-store"}
 
 
@@ -141,8 +142,21 @@ async def elegir(request: Request) -> Response:
                     "atras": _url(centro=centro, tramite=tramite),
                 },
             )
+        if (segundos := espera(request, "apartado")) is not None:
+            return _demasiadas(request, segundos)
+        apartado = await run_in_threadpool(
+            reservas.apartar,
+            alm,
+            centro,
+            tramite,
+            inicio,
+            nucleo(request).ahora(),
+            request.session.get(APARTADO),
+        )
+        request.session[APARTADO] = apartado["apartado"]
         politica = await run_in_threadpool(catalogo.politica_inasistencias, alm, centro)
-        return _formulario(request, centro, tramite, inicio, {"politica": politica})
+        datos = {"politica": politica, "apartado_hasta": apartado["expira"][11:16]}
+        return _formulario(request, centro, tramite, inicio, datos)
     except TurnosError as e:
         return _aviso(request, "No disponible", e.mensaje, e.status)
 
@@ -199,7 +213,14 @@ async def reservar(request: Request) -> Response:
     ctx = nucleo(request)
     try:
         cita = await run_in_threadpool(
-            reservas.crear, ctx.alm, datos["centro"], dict(datos), ctx.ahora(), url_publica(request)
+            lambda: reservas.crear(
+                ctx.alm,
+                datos["centro"],
+                dict(datos),
+                ctx.ahora(),
+                url_publica(request),
+                apartado=request.session.get(APARTADO),
+            )
         )
     except TurnosError as e:
         sin_curp = {k: v for k, v in datos.items() if k != "curp"}
@@ -215,6 +236,7 @@ async def reservar(request: Request) -> Response:
             e.mensaje,
             e.status,
         )
+    request.session.pop(APARTADO, None)
     despertar(request.app)
     return RedirectResponse(f"/citas/{cita['token']}?nueva=1", status_code=303)
 
@@ -238,6 +260,7 @@ async def gestionar(request: Request) -> Response:
         "dias": [],
         "horas": [],
         "dia": dia,
+        "confirmar_cancelar": request.query_params.get("cancelar") == "1",
     }
     if contexto["activa"] and request.query_params.get("cambiar") == "1":
         disp = await run_in_threadpool(
@@ -256,6 +279,9 @@ async def _accion(request: Request, accion: str) -> Response:
     token = request.path_params["token"]
     if (segundos := espera(request, "reserva")) is not None:
         return _demasiadas(request, segundos)
+    if accion == "cancelar" and form.get("confirmar") != "1":
+        # sin JavaScript: el primer botón lleva a la pregunta; solo «Sí, cancelar» cancela
+        return RedirectResponse(f"/citas/{token}?cancelar=1#t-cancelar", status_code=303)
     ctx = nucleo(request)
     try:
         if accion == "cancelar":

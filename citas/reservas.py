@@ -10,12 +10,11 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import text
 
 from citas import agenda as dom
-from citas import lecturas
+from citas import apartados, lecturas
 from citas.correo import avisar
 from citas.curp import CurpInvalida, huella, validar
 from citas.estados import AccionCita, EstadoCita, transicion
@@ -114,8 +113,9 @@ def vista(f: Any, zona: str, token: str | None = None) -> dict[str, Any]:
     return salida
 
 
-def _ocupar(tx: Tx, tramite_id: int, inicio_ms: int, lugares: int) -> None:
+def _ocupar(tx: Tx, tramite_id: int, inicio_ms: int, lugares: int, ms: int) -> None:
     tx.ejecutar(_CREAR_CUPO, {"t": tramite_id, "i": inicio_ms})
+    apartados.liberar_vencidos(tx, tramite_id, inicio_ms, ms)
     if tx.ejecutar(_OCUPAR, {"t": tramite_id, "i": inicio_ms, "lugares": lugares}).rowcount != 1:
         raise Conflicto("Ese horario ya se llenó. Elija otro de la lista.", "cupo_agotado")
 
@@ -145,9 +145,18 @@ def _evento(tx: Tx, c: CentroInfo, tipo: str, ms: int, f: Any, tramite: str, **e
 
 
 def crear(
-    alm: Almacen, centro_slug: str, datos: dict[str, Any], ahora: datetime, url_base: str = ""
+    alm: Almacen,
+    centro_slug: str,
+    datos: dict[str, Any],
+    ahora: datetime,
+    url_base: str = "",
+    *,
+    usuario_id: int | None = None,
+    apartado: str | None = None,
 ) -> dict[str, Any]:
-    """Agenda; `url_base` arma el enlace /citas/{token} de los correos."""
+    """Agenda; `url_base` arma el enlace /citas/{token} de los correos. `usuario_id`: la agendó
+    el personal a nombre de quien llamó o llegó (queda en el evento). `apartado`: el token del
+    apartado de ese horario (su lugar pasa a la cita sin volver a ocupar otro)."""
     tramite_clave = _texto(datos, "tramite", 20, requerido=True)
     inicio = leer_inicio(datos.get("inicio"))
     nombre = _texto(datos, "nombre", 200, requerido=True)
@@ -183,7 +192,8 @@ def crear(
                 "limite_por_persona",
             )
         inicio_ms, fin_ms = a_ms(h.inicio), a_ms(h.fin)
-        _ocupar(tx, tr.id, inicio_ms, agenda.lugares)
+        if not apartados.consumir(tx, apartado, tr.id, inicio_ms):
+            _ocupar(tx, tr.id, inicio_ms, agenda.lugares, ms)
         folio = "C-" + "".join(secrets.choice(_FOLIO) for _ in range(6))
         cita_id = tx.ejecutar(
             _INSERTAR,
@@ -203,7 +213,8 @@ def crear(
             },
         ).scalar_one()
         fila = {"folio": folio, "inicio_ms": inicio_ms, "estado": "agendada"}
-        _evento(tx, c, "cita_agendada", ms, fila, tr.clave, cita=cita_id)
+        por = {"usuario_id": usuario_id, "por": "personal"} if usuario_id is not None else {}
+        _evento(tx, c, "cita_agendada", ms, fila, tr.clave, cita=cita_id, **por)
         avisar(tx, c, cita_id, "confirmacion", f"{url_base}/citas/{token}", ahora)
         f = lecturas.cita_por_token(tx.conn, token)
     return vista(f, c.zona, token)
@@ -294,7 +305,7 @@ def reprogramar(
         if tx.es_pg:  # dos personas que intercambian horarios: mismo orden de candados
             tx.ejecutar(_CREAR_CUPO, {"t": f.tramite_id, "i": inicio_ms})
             tx.ejecutar(_BLOQUEAR_CUPOS, {"t": f.tramite_id, "a": inicio_ms, "b": f.inicio_ms})
-        _ocupar(tx, f.tramite_id, inicio_ms, agenda.lugares)
+        _ocupar(tx, f.tramite_id, inicio_ms, agenda.lugares, ms)
         tx.ejecutar(_LIBERAR, {"t": f.tramite_id, "i": f.inicio_ms})
         fila = {"folio": f.folio, "inicio_ms": inicio_ms, "estado": "agendada"}
         _evento(tx, c, "cita_reprogramada", ms, fila, f.tramite_clave, antes_ms=f.inicio_ms)
@@ -323,24 +334,24 @@ def disponibilidad(
         lista = dom.ofrecidos(agenda, lecturas.centro_agenda(c), ahora, desde, hasta)
         ocupados: dict[int, int] = {}
         if lista:
-            ocupados = dict(
-                conn.execute(
-                    _OCUPADOS,
-                    {
-                        "t": tr.id,
-                        "desde": a_ms(lista[0].inicio),
-                        "hasta": a_ms(lista[-1].inicio + timedelta(seconds=1)),
-                    },
-                ).all()
-            )
-    zona = ZoneInfo(c.zona)
+            rango = {
+                "t": tr.id,
+                "desde": a_ms(lista[0].inicio),
+                "hasta": a_ms(lista[-1].inicio + timedelta(seconds=1)),
+            }
+            ocupados = dict(conn.execute(_OCUPADOS, rango).all())
+            for i, n in apartados.vencidos_en(
+                conn, tr.id, rango["desde"], rango["hasta"], a_ms(ahora)
+            ).items():
+                ocupados[i] = ocupados.get(i, 0) - n
+    lugares = agenda.lugares
     return {
         "tramite": tr.clave,
         "horarios": [
             {
-                "inicio": h.inicio.astimezone(zona).isoformat(timespec="seconds"),
-                "fin": h.fin.astimezone(zona).isoformat(timespec="seconds"),
-                "libres": max(0, agenda.lugares - ocupados.get(a_ms(h.inicio), 0)),
+                "inicio": h.inicio_local,
+                "fin": h.fin_local,
+                "libres": max(0, lugares - ocupados.get(h.inicio_ms, 0)),
             }
             for h in lista
         ],
@@ -352,3 +363,26 @@ def para_ics(alm: Almacen, token: str, enlace: str) -> DatosIcs:
     with alm.lectura() as conn:
         f = lecturas.cita_por_token(conn, token)
         return lecturas.datos_ics(conn, f, consultas.centro(conn, f.centro_slug), enlace)
+
+
+def apartar(
+    alm: Almacen,
+    centro_slug: str,
+    tramite_clave: str,
+    inicio_texto: Any,
+    ahora: datetime,
+    previo: str | None = None,
+) -> dict[str, Any]:
+    """Aparta un lugar del horario por `apartados.DURACION_MIN` minutos (ver citas.apartados);
+    suelta antes el apartado `previo` de la misma persona. Sin lugar: `cupo_agotado`."""
+    inicio = leer_inicio(inicio_texto)
+    ms = a_ms(ahora)
+    with alm.transaccion() as tx:
+        c = consultas.centro(tx.conn, centro_slug)
+        tr = consultas.tramite(tx.conn, c.id, tramite_clave)
+        agenda, h = _horario(tx, c, tr.id, inicio, ahora)
+        apartados.soltar(tx, previo)
+        inicio_ms = a_ms(h.inicio)
+        _ocupar(tx, tr.id, inicio_ms, agenda.lugares, ms)
+        r = apartados.guardar(tx, tr.id, inicio_ms, ahora)
+    return {**r, "expira": iso(r["expira_ms"], c.zona)}

@@ -10,11 +10,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 
+from citas import hoy
 from citas.correo import Smtp, enviar_pendientes, leer_url
+from turnos.errores import TurnosError
 from turnos.kit import nucleo
 
 log = logging.getLogger(__name__)
@@ -39,7 +43,22 @@ class Cartero:
             self.timbre.clear()
 
 
+def _agenda_del_dia(app: Starlette) -> Callable[..., dict[str, Any] | None]:
+    """Global de Jinja para los fragmentos de /ventanilla y /tablero (lectura pequeña)."""
+    ctx = nucleo(app)
+
+    def agenda(centro_slug: str, con_nombres: bool = False) -> dict[str, Any] | None:
+        try:
+            datos = hoy.del_dia(ctx.alm, centro_slug, ctx.ahora())
+        except TurnosError:
+            return None
+        return datos if con_nombres else hoy.sin_nombres(datos)
+
+    return agenda
+
+
 async def iniciar(app: Starlette) -> None:
+    nucleo(app).plantillas.env.globals["citas_hoy"] = _agenda_del_dia(app)
     url = nucleo(app).settings.smtp_url
     if not url:
         log.info("citas: sin TURNOS_SMTP_URL; los correos quedan en /admin/correos-citas")

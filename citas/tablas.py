@@ -120,3 +120,16 @@ class CitaCorreo(SQLModel, table=True):
     enviado_ms: int | None = Field(default=None, sa_column=_ms())
     error: str = Field(default="", max_length=300)
     creado_ms: int = Field(sa_column=_ms(False))
+
+
+class CitaApartado(SQLModel, table=True):
+    """Lugar apartado mientras se llena el formulario: ocupa su lugar en `cita_cupo` hasta
+    `expira_ms`; vencido, lo libera quien intente ocupar ese horario (en su transacción)."""
+
+    __tablename__ = "cita_apartado"
+    __table_args__ = (Index("ix_cita_apartado_horario", "tramite_id", "inicio_ms", "expira_ms"),)
+    token_hash: str = Field(max_length=64, primary_key=True)
+    tramite_id: int = Field(foreign_key="tramite.id")
+    inicio_ms: int = Field(sa_column=_ms(False))
+    expira_ms: int = Field(sa_column=_ms(False))
+    creado_ms: int = Field(sa_column=_ms(False))

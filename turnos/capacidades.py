@@ -125,6 +125,10 @@ class Capacidad:
       datos abiertos de métricas.
     - ``fragmentos``: lugar -> plantillas Jinja que la página anfitriona incluye con su propio
       contexto (lugares ``"tablero"``, ``"turno_publico"``, ``"ventanilla"``).
+    - ``campos_tramite``: campo -> ``f(tx, centro_id, tramite_id, valor, ms)``: campos propios de la
+      capacidad en cada trámite de la importación del catálogo (p. ej. ``"agenda"`` de citas);
+      corre en la MISMA transacción que la importación (todo o nada; ``EntradaInvalida`` la
+      rechaza con el número del trámite).
     """
 
     nombre: str
@@ -147,6 +151,7 @@ class Capacidad:
     enlaces: Sequence[Enlace] = ()
     fragmentos: Mapping[str, Sequence[str]] = field(default_factory=dict)
     reportes: Sequence[TablaReporte] = ()
+    campos_tramite: Mapping[str, Callable[..., None]] = field(default_factory=dict)
 
 
 def _resolver(ruta: str) -> Any:
@@ -232,6 +237,11 @@ def vista_turno(conn: Any, turno_id: int, estado: str) -> dict[str, Any]:
         if cap.vista_turno is not None:
             extra.update(cap.vista_turno(conn, turno_id, estado))
     return extra
+
+
+def campos_tramite() -> dict[str, Callable[..., None]]:
+    """Campos de la importación de trámites que atiende alguna capacidad (campo -> función)."""
+    return {k: f for cap in descubrir() for k, f in cap.campos_tramite.items()}
 
 
 def servicio(nombre: str) -> Callable[..., Any] | None:

@@ -70,9 +70,15 @@ def test_reserva_completa_en_el_celular(navegador, url):
     assert p.locator("h1").inner_text() == "¡Su cita quedó agendada!"
     assert p.locator(".folio").inner_text().startswith("C-")
     assert p.get_by_role("img", name="Código QR").is_visible()
-    boton = p.get_by_role("button", name="Cancelar mi cita").bounding_box()
+    boton = p.get_by_role("link", name="Cancelar mi cita").bounding_box()
     assert boton is not None and boton["height"] >= 44
     ancho = p.evaluate("document.documentElement.scrollWidth")
     assert ancho <= CELULAR["width"]  # nada se sale de la pantalla del teléfono
+    # cancelar pide confirmación antes de liberar el lugar
+    p.get_by_role("link", name="Cancelar mi cita").click()
+    _paso(p, fallas, "confirmar_cancelar")
+    assert "¿Seguro que quiere cancelar su cita?" in p.get_by_role("alertdialog").inner_text()
+    p.get_by_role("button", name="Sí, cancelar mi cita").click()
+    assert "quedó cancelada" in p.locator("main").inner_text()
     contexto.close()
     assert {k: v for k, v in fallas.items() if v} == {}

@@ -364,7 +364,7 @@ def test_horizontal_diez_tramites_y_cita_caben_sin_desplazar(navegador, entorno)
         entorno.alm,
         "diez",
         [
-            {"clave": f"T{i}", "nombre": n, "prefijo": chr(65 + i), "categoria": c}
+            {"clave": f"T{i}", "nombre": n, "prefijo": "ABCDEFGHJKLMN"[i], "categoria": c}
             for i, (c, n) in enumerate(nombres)
         ],
         AHORA,

@@ -1,5 +1,5 @@
 """API pública de citas por la app real: contratos de DESIGN.md §4, .ics leído de vuelta con
-icalendar (UID estable, SEQUENCE que sube, REQUEST/CANCEL), errores y límite de tasa."""
+icalendar (UID estable, SEQUENCE que sube, PUBLISH; cancelada con STATUS:CANCELLED), errores y límite de tasa."""
 
 from __future__ import annotations
 
@@ -48,7 +48,9 @@ def test_reservar_ics_reprogramar_cancelar(alm, centro, cliente):
     token = cita["token"]
 
     cal, ev = _evento(cliente.get(f"/api/v1/citas/{token}/ics"))
-    assert str(cal["METHOD"]) == "REQUEST"
+    # PUBLISH sin ORGANIZER: REQUEST/CANCEL (iTIP) exigen organizador y asistentes; un
+    # cliente de correo ofrecería «aceptar/rechazar» a una invitación sin quien la reciba.
+    assert str(cal["METHOD"]) == "PUBLISH" and "ORGANIZER" not in ev
     uid = str(ev["UID"])
     assert ev.decoded("DTSTART") == datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
     assert b"DTSTART:20261124T150000Z" in cliente.get(f"/api/v1/citas/{token}/ics").content
@@ -69,7 +71,8 @@ def test_reservar_ics_reprogramar_cancelar(alm, centro, cliente):
     r = cliente.post(f"/api/v1/citas/{token}/cancelar")
     assert r.status_code == 200 and r.json()["estado"] == "cancelada"
     cal, ev = _evento(cliente.get(f"/api/v1/citas/{token}/ics"))
-    assert str(cal["METHOD"]) == "CANCEL" and str(ev["STATUS"]) == "CANCELLED"
+    assert str(cal["METHOD"]) == "PUBLISH" and str(ev["STATUS"]) == "CANCELLED"
+    assert "ORGANIZER" not in ev
     assert str(ev["UID"]) == uid and int(ev["SEQUENCE"]) == 2
     assert _libres(cliente, "11:00") == 2  # el lugar se liberó
     estado = cliente.get(f"/api/v1/citas/{token}").json()

@@ -29,6 +29,9 @@ def test_reservar_paso_a_paso_y_gestionar(alm, centro, cliente):
     inicio = f"{MANANA}T09:00:00-06:00"
     r = cliente.get(f"/citas?centro=prueba&tramite=A&dia={MANANA}&inicio={inicio}")
     assert "Aviso de privacidad" in r.text and 'href="/citas/aviso-de-privacidad"' in r.text
+    # elegir la hora aparta el único lugar mientras llena el formulario: nadie más lo ve libre
+    assert "Le apartamos este horario hasta las 10:10 h" in r.text
+    assert ">09:00<" not in cliente.get(f"/citas?centro=prueba&tramite=A&dia={MANANA}").text
     formulario = {
         "csrf": _csrf(r.text),
         "centro": "prueba",
@@ -55,12 +58,18 @@ def test_reservar_paso_a_paso_y_gestionar(alm, centro, cliente):
     # reprogramar desde su página: días → horas → botón
     r = cliente.get(f"/citas/{token}?cambiar=1&dia={MANANA}")
     assert ">10:00<" in r.text
+    ficha = _csrf(r.text)
     r = cliente.post(
         f"/citas/{token}/reprogramar",
-        data={"csrf": _csrf(r.text), "inicio": f"{MANANA}T10:00:00-06:00"},
+        data={"csrf": ficha, "inicio": f"{MANANA}T10:00:00-06:00"},
     )
     assert r.status_code == 200 and "cambió de horario" in r.text and "10:00 h" in r.text
-    r = cliente.post(f"/citas/{token}/cancelar", data={"csrf": _csrf(r.text)})
+    # cancelar pide confirmación: el primer botón solo pregunta
+    assert f'href="/citas/{token}?cancelar=1#t-cancelar"' in r.text
+    r = cliente.post(f"/citas/{token}/cancelar", data={"csrf": ficha})
+    assert "¿Seguro que quiere cancelar su cita?" in r.text and "quedó cancelada" not in r.text
+    assert "Agendada" in r.text and f'href="/citas/{token}"' in r.text  # «No, conservarla»
+    r = cliente.post(f"/citas/{token}/cancelar", data={"csrf": _csrf(r.text), "confirmar": "1"})
     assert "quedó cancelada" in r.text and "Cancelada" in r.text
     assert cliente.get("/citas/no-existe").status_code == 404
     assert cliente.get("/citas/aviso-de-privacidad").status_code == 200

@@ -39,6 +39,19 @@ def test_fuerza_bruta_por_usuario_recibe_429(cliente, centro, alm, caplog):
     assert entrar(cliente, "v2-prueba").status_code == 303
 
 
+def test_otro_no_puede_bloquear_a_un_usuario_desde_su_direccion(app, centro):
+    """Cinco fallos desde una dirección no dejan fuera a la persona desde su ventanilla: el
+    límite corto por usuario se cuenta por (usuario, dirección)."""
+    with (
+        TestClient(app, client=("127.0.0.2", 50000)) as atacante,
+        TestClient(app, client=("127.0.0.3", 50000)) as ventanilla,
+    ):
+        for _ in range(5):
+            assert entrar(atacante, "v1-prueba", MALA).status_code == 401
+        assert entrar(atacante, "v1-prueba").status_code == 429
+        assert entrar(ventanilla, "v1-prueba").status_code == 303
+
+
 def test_fuerza_bruta_por_direccion_con_usuarios_distintos(cliente, centro):
     for n in range(20):
         assert entrar(cliente, f"nadie-{n}", MALA).status_code == 401

@@ -129,6 +129,12 @@ DECLARADAS = {
     "GET /open311/v2/requests.json": PUBLICA,
     "POST /open311/v2/requests.json": (frozenset(), frozenset()),
     "GET /open311/v2/requests/{folio}.json": PUBLICA,
+    "POST /admin/citas-cierres": (
+        frozenset({"jefe", "admin"}),
+        frozenset({"jefe", "admin"}),
+    ),
+    "GET /citas-personal/{centro}": (PERSONAL_OPERA, SOLO_ADMIN),
+    "POST /citas-personal/{centro}": (PERSONAL_OPERA, SOLO_ADMIN),
 }
 # Rutas que esta matriz no puede recorrer, con la prueba que las cubre.
 FUERA = {

@@ -13,7 +13,7 @@ import pytest
 from openpyxl import load_workbook
 from starlette.testclient import TestClient
 
-from metricas import cli, registro
+from metricas import cli, extras, registro
 from metricas.consultas import olvidar_cache
 from tests.conftest import minutos
 from tests.e2e.conftest import bearer
@@ -79,12 +79,9 @@ def test_xlsx_con_todas_las_tablas(cliente, centro) -> None:
     )
     assert r.status_code == 200
     libro = load_workbook(io.BytesIO(r.content))
-    # Las del núcleo, y después las que agregan las capacidades instaladas (p. ej. el buzón).
-    from metricas import extras
-
-    assert libro.sheetnames == ["tramites", "ventanillas", "personal", "horas", "dias"] + [
-        n for n in extras.nombres()
-    ]
+    # después, las tablas que declaran las capacidades instaladas (citas…)
+    nucleo = ["tramites", "ventanillas", "personal", "horas", "dias"]
+    assert libro.sheetnames == [*nucleo, *extras.nombres()]
     hoja = libro["tramites"]
     columnas = [c.value for c in hoja[1]]
     filas = {f[0]: dict(zip(columnas, f, strict=True)) for f in hoja.iter_rows(2, values_only=True)}

@@ -77,7 +77,8 @@ def test_confirmacion_y_recordatorio_una_sola_vez(alm, centro, smtp):
     cuerpo = partes["text/plain"].get_payload(decode=True).decode()
     assert f"https://turnos.example.mx/citas/{cita['token']}" in cuerpo
     cal = Calendar.from_ical(partes["text/calendar"].get_payload(decode=True))
-    assert str(cal["METHOD"]) == "REQUEST"
+    assert str(cal["METHOD"]) == "PUBLISH"
+    assert partes["text/calendar"].get_param("method") == "PUBLISH"
     # el recordatorio sale cuando toca (24 h antes), una sola vez
     antes = AHORA + timedelta(hours=22, minutes=59)
     assert enviar_pendientes(alm, antes, leer_url(url)) == 0
@@ -105,7 +106,9 @@ def test_cancelar_cancela_el_recordatorio_y_avisa(alm, centro, smtp):
     cancelacion = buzon.mensajes[-1]
     assert "cancelada" in cancelacion["Subject"]
     ics = next(p for p in cancelacion.walk() if p.get_content_type() == "text/calendar")
-    assert str(Calendar.from_ical(ics.get_payload(decode=True))["METHOD"]) == "CANCEL"
+    cal = Calendar.from_ical(ics.get_payload(decode=True))
+    assert str(cal["METHOD"]) == "PUBLISH"
+    assert str(cal.walk("VEVENT")[0]["STATUS"]) == "CANCELLED"
 
 
 def test_servidor_caido_reintenta_sin_perder_el_correo(alm, centro, smtp):

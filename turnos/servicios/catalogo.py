@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from turnos import capacidades
 from turnos.db.almacen import GENESIS, Almacen
 from turnos.dominio.enrutamiento import Politica
 from turnos.dominio.estados import EstadoVentanilla
@@ -282,17 +283,33 @@ def _upsert_tramite(conn: Connection, centro_id: int, t: dict[str, Any]) -> None
 def importar_tramites(
     alm: Almacen, centro_slug: str, tramites: list[dict[str, Any]], ahora: datetime
 ) -> int:
-    """Todo o nada: si un trámite es inválido no se importa ninguno."""
+    """Todo o nada: si un trámite es inválido no se importa ninguno. Los campos que declara una
+    capacidad (``Capacidad.campos_tramite``, p. ej. la agenda de citas) los guarda ella en la
+    misma transacción."""
+    ajenos = capacidades.campos_tramite()
     limpios = []
     for i, datos in enumerate(tramites, start=1):
         try:
-            limpios.append(limpiar_tramite(datos))
+            propios = {k: v for k, v in datos.items() if k not in ajenos}
+            extra = {k: v for k, v in datos.items() if k in ajenos}
+            limpios.append((limpiar_tramite(propios), extra))
         except EntradaInvalida as e:
             raise EntradaInvalida(f"Trámite #{i}: {e.mensaje}") from None
     with alm.transaccion() as tx:
         c = consultas.centro(tx.conn, centro_slug)
-        for t in limpios:
+        for i, (t, extra) in enumerate(limpios, start=1):
             _upsert_tramite(tx.conn, c.id, t)
+            if not extra:
+                continue
+            tid = tx.conn.execute(
+                text("SELECT id FROM tramite WHERE centro_id = :c AND clave = :clave"),
+                {"c": c.id, "clave": t["clave"]},
+            ).scalar_one()
+            for campo, valor in extra.items():
+                try:
+                    ajenos[campo](tx, c.id, tid, valor, a_ms(ahora))
+                except EntradaInvalida as e:
+                    raise EntradaInvalida(f"Trámite #{i}: {e.mensaje}") from None
         tx.evento(c.id, "catalogo_importado", a_ms(ahora), datos={"tramites": len(limpios)})
     return len(limpios)
 

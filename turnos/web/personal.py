@@ -94,20 +94,33 @@ async def inicio(request: Request) -> Response:
 
 
 # Solo cuentan los fallos: una oficina entera tras una misma dirección entra sin tropiezos.
+# El límite corto por usuario se cuenta por (usuario, dirección): desde otra dirección nadie
+# deja fuera a una persona con cinco fallos a propósito. El tope por usuario desde cualquier
+# dirección es alto: frena adivinar desde muchas direcciones sin volverse un botón de bloqueo.
 LIMITE_POR_USUARIO = "5/minute;20/hour"
+LIMITE_USUARIO_GLOBAL = "60/hour"
 LIMITE_POR_DIRECCION = "20/minute;200/hour"
+
+
+def _claves(usuario: str, ip: str) -> list[tuple[str, tuple[str, ...]]]:
+    return [
+        (LIMITE_POR_USUARIO, ("login-u", usuario, ip)),
+        (LIMITE_USUARIO_GLOBAL, ("login-ug", usuario)),
+        (LIMITE_POR_DIRECCION, ("login-ip", ip)),
+    ]
+
+
+def _espera_login(limitador: Any, usuario: str, ip: str) -> int:
+    return int(max(limitador.espera(reglas, *ids) for reglas, ids in _claves(usuario, ip)))
 
 
 def _fallo_de_login(alm: Any, limitador: Any, usuario: str, ip: str, ahora_ms: int) -> None:
     """Cuenta el fallo; si con él se llega al límite, lo deja en la bitácora de cuentas (una
     vez por bloqueo, no por intento: la bitácora no se vuelve un amplificador)."""
-    libres_antes = not limitador.espera(LIMITE_POR_USUARIO, "login-u", usuario)
-    libres_antes &= not limitador.espera(LIMITE_POR_DIRECCION, "login-ip", ip)
-    limitador.contar(LIMITE_POR_USUARIO, "login-u", usuario)
-    limitador.contar(LIMITE_POR_DIRECCION, "login-ip", ip)
-    bloqueado = limitador.espera(LIMITE_POR_USUARIO, "login-u", usuario) or limitador.espera(
-        LIMITE_POR_DIRECCION, "login-ip", ip
-    )
+    libres_antes = not _espera_login(limitador, usuario, ip)
+    for reglas, ids in _claves(usuario, ip):
+        limitador.contar(reglas, *ids)
+    bloqueado = _espera_login(limitador, usuario, ip)
     log.info("inicio de sesión fallido para «%s» desde %s", usuario, ip)  # nunca la contraseña
     if libres_antes and bloqueado:
         log.warning("inicio de sesión bloqueado para «%s» desde %s", usuario, ip)
@@ -136,13 +149,7 @@ async def login(request: Request) -> Response:
     usuario = str(form.get("usuario", "")).strip().lower()[:60]
     ip, limitador = limites.direccion(request), limites.de(request.app)
 
-    def espera() -> int:
-        return max(
-            limitador.espera(LIMITE_POR_USUARIO, "login-u", usuario),
-            limitador.espera(LIMITE_POR_DIRECCION, "login-ip", ip),
-        )
-
-    segundos = await run_in_threadpool(espera)
+    segundos = await run_in_threadpool(_espera_login, limitador, usuario, ip)
     if segundos:  # antes de argon2: un ataque no cuesta CPU a los demás
         avisar(request, "error", limites.mensaje(segundos))
         r = render(request, "login.html", {"siguiente": siguiente}, status=429)

@@ -1,0 +1,65 @@
+"""Ganchos de la costura: la cita sigue a su turno.
+
+- ``al_cerrar``: en la MISMA transacción en que la ventanilla cierra el turno, la cita registrada
+  pasa a ``atendida`` (turno atendido) o a ``no_presentada`` (llamado y ausente), con su evento.
+- ``vista``: el folio y la hora de la cita en la vista pública del turno (/t/{token}).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import text
+
+from citas.estados import AccionCita, EstadoCita, transicion
+from turnos.capacidades import CierreTurno
+from turnos.tiempo import iso
+
+_CERRAR = text(
+    "UPDATE cita SET estado = :nuevo, actualizado_ms = :ms"
+    " WHERE turno_id = :t AND estado = 'registrada' RETURNING id, folio, inicio_ms"
+)
+_SEGUN_TURNO = {
+    "atendido": (AccionCita.ATENDER, "cita_atendida"),
+    "ausente": (AccionCita.NO_PRESENTAR, "cita_no_presentada"),
+}
+
+
+def al_cerrar(tx: Any, cierre: CierreTurno) -> None:
+    if cierre.clase != "cita" or cierre.estado not in _SEGUN_TURNO:
+        return
+    accion, tipo = _SEGUN_TURNO[cierre.estado]
+    nuevo = transicion(EstadoCita.REGISTRADA, accion)
+    f = tx.ejecutar(
+        _CERRAR, {"nuevo": nuevo.value, "ms": cierre.fin_ms, "t": cierre.turno_id}
+    ).first()
+    if f is None:  # turno de cita sin cita registrada (p. ej. ya cerrada): nada que hacer
+        return
+    tx.evento(
+        cierre.centro_id,
+        tipo,
+        cierre.fin_ms,
+        turno_id=cierre.turno_id,
+        ventanilla_id=cierre.ventanilla_id,
+        usuario_id=cierre.usuario_id,
+        datos={
+            "folio": f.folio,
+            "tramite": cierre.tramite_clave,
+            "inicio_ms": f.inicio_ms,
+            "motivo": f"turno_{cierre.estado}",
+        },
+        publico={"cita": {"tramite": cierre.tramite_clave, "estado": nuevo.value}},
+    )
+
+
+_DE_TURNO = text(
+    "SELECT ci.folio, ci.inicio_ms, ci.estado, c.zona FROM cita ci"
+    " JOIN centro c ON c.id = ci.centro_id WHERE ci.turno_id = :t"
+)
+
+
+def vista(conn: Any, turno_id: int, estado: str) -> dict[str, Any]:
+    f = conn.execute(_DE_TURNO, {"t": turno_id}).first()
+    if f is None:
+        return {}
+    return {"cita": {"folio": f.folio, "inicio": iso(f.inicio_ms, f.zona), "estado": f.estado}}
