@@ -115,6 +115,7 @@ DECLARADAS = {
     "GET /open311/v2/requests.json": PUBLICA,
     "POST /open311/v2/requests.json": (frozenset(), frozenset()),
     "GET /open311/v2/requests/{folio}.json": PUBLICA,
+    "GET /open311/v2/tokens/{token}.json": PUBLICA,
 }
 # Rutas que esta matriz no puede recorrer, con la prueba que las cubre.
 FUERA = {
