@@ -186,7 +186,7 @@ async def crear(request: Request) -> Response:
                 "service_request_id": r["folio"],
                 "service_notice": f"Respuesta a más tardar {r['vence'][:10]}. Clave para el seguimiento en /buzon/seguimiento: {r['clave']}",
                 "account_id": None,
-                "token": None,
+                "token": r["folio"],  # el id ya es definitivo: el token es el mismo folio
             }
         ]
 
@@ -295,10 +295,31 @@ async def una(request: Request) -> Response:
     return await _ejecutar(request, leer)
 
 
+async def token(request: Request) -> Response:
+    """GET tokens/{token}.json: el service_request_id de un token (aquí, el mismo folio)."""
+
+    def leer() -> list[dict[str, Any]]:
+        folio = reglas.normalizar_folio(request.path_params["token"])
+        with nucleo(request).alm.lectura() as conn:
+            existe = (
+                folio
+                and conn.execute(
+                    text("SELECT 1 FROM buzon_caso WHERE folio = :f AND tipo <> 'denuncia'"),
+                    {"f": folio},
+                ).first()
+            )
+        if not existe:  # una denuncia, para Open311, no existe
+            raise ErrorOpen311(404, "token desconocido.")
+        return [{"service_request_id": folio, "token": folio}]
+
+    return await _ejecutar(request, leer)
+
+
 RUTAS: list[Any] = [
     Route("/open311/v2/services.json", servicios, methods=["GET"]),
     Route("/open311/v2/services/{codigo}.json", definicion, methods=["GET"]),
     Route("/open311/v2/requests.json", listar, methods=["GET"]),
     Route("/open311/v2/requests.json", crear, methods=["POST"]),
     Route("/open311/v2/requests/{folio}.json", una, methods=["GET"]),
+    Route("/open311/v2/tokens/{token}.json", token, methods=["GET"]),
 ]

@@ -155,6 +155,13 @@ def test_conformidad_open311(alm, centro, db_url):
             ),
             400,
         )
+        # tokens/{token}.json: el token de la creación lleva a su service_request_id (el id es
+        # definitivo al crear, así que el token es el mismo folio); una denuncia no existe.
+        assert creada["token"] == folio
+        r = cliente.get(f"/open311/v2/tokens/{creada['token']}.json")
+        assert r.status_code == 200 and r.json() == [{"service_request_id": folio, "token": folio}]
+        _error_estandar(cliente.get(f"/open311/v2/tokens/{denuncia}.json"), 404)
+        _error_estandar(cliente.get("/open311/v2/tokens/NADA-2026-00001-X.json"), 404)
         # Lo creado por Open311 aparece en la bandeja del jefe, con canal open311.
         bandeja = cliente.get("/buzon/prueba/bandeja", headers=bearer(centro.jefe_token))
         assert folio in bandeja.text and "open311" in bandeja.text and denuncia not in bandeja.text

@@ -129,6 +129,7 @@ DECLARADAS = {
     "GET /open311/v2/requests.json": PUBLICA,
     "POST /open311/v2/requests.json": (frozenset(), frozenset()),
     "GET /open311/v2/requests/{folio}.json": PUBLICA,
+    "GET /open311/v2/tokens/{token}.json": PUBLICA,
     "POST /admin/citas-cierres": (
         frozenset({"jefe", "admin"}),
         frozenset({"jefe", "admin"}),
