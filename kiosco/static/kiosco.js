@@ -129,7 +129,7 @@
 
   document.addEventListener("click", (ev) => {
     const boton = ev.target.closest("button");
-    if (!boton || ocupado) return;
+    if (!boton || boton.disabled || ocupado) return;
     if (boton.dataset.ir) mostrar(boton.dataset.ir);
     else if (boton.dataset.tomar) tomar(boton.dataset.tomar, boton.dataset.clase);
   });

@@ -151,14 +151,18 @@ def test_atencion_preferente(navegador, entorno):
 
 
 def test_fuera_de_horario(navegador, entorno):
+    """Fuera de horario el aviso es el encabezado y los trámites no se pueden tocar (antes: se
+    tocaba, se leían los requisitos y al final decía que no)."""
     p = kiosco(navegador, entorno, VERTICAL, "cerrado")
+    inicio = visible(p, "inicio")
+    assert inicio.locator("h1").inner_text() == "Por ahora no se emiten turnos"
     assert "Hoy no hay atención" in p.locator("[data-aviso-horario]").inner_text()
-    tomar(p, "Trámite A")
-    mensaje = visible(p, "mensaje")
-    assert mensaje.locator("h1").inner_text() == "Por ahora no se emiten turnos"
-    assert "Hoy no hay atención" in mensaje.locator('[data-campo="mensaje"]').inner_text()
-    mensaje.get_by_role("button", name="Volver al inicio").click()
-    visible(p, "inicio")
+    boton = p.get_by_role("button", name="Trámite A", exact=True)
+    assert boton.is_disabled()
+    assert p.get_by_role("button", name="Tengo una cita", exact=True).is_disabled()
+    boton.dispatch_event("click")  # un toque no lleva a ninguna parte
+    assert inicio.is_visible() and p.locator('[data-pantalla="tramite-A"]').is_hidden()
+    assert serias(p) == []
     p.context.close()
 
 
@@ -264,8 +268,7 @@ def test_axe_en_cada_pantalla_del_kiosco(navegador, entorno, viewport):
     fallas["cita-no-encontrada"] = serias(p)
     p.context.close()
     p = kiosco(navegador, entorno, viewport, "cerrado")
-    tomar(p, "Trámite A")
-    visible(p, "mensaje")
+    visible(p, "inicio")
     fallas["fuera_de_horario"] = serias(p)
     p.context.close()
     assert {k: v for k, v in fallas.items() if v} == {}
