@@ -65,15 +65,15 @@ def medir(url: str, n: int, espera: int) -> dict[str, float]:
     for _ in range(espera):
         emitir()
     tiempos: dict[str, list[float]] = {"con": [], "sin": [], "solo": []}
-    original = estimacion.estimar_turno
+    original = estimacion.estimar_en_espera
     for i in range(2 * n):
         con = i % 2 == 0  # alternados: la cola crece igual para ambos
         if not con:
-            estimacion.estimar_turno = lambda *a, **k: Estimacion(0, None, None)  # type: ignore[assignment]
+            estimacion.estimar_en_espera = lambda *a, **k: Estimacion(0, None, None)  # type: ignore[assignment]
         t0 = time.perf_counter()
         t = emitir()
         tiempos["con" if con else "sin"].append(_ms(t0))
-        estimacion.estimar_turno = original  # type: ignore[assignment]
+        estimacion.estimar_en_espera = original  # type: ignore[assignment]
         emision.cancelar(alm, str(t["token"]), reloj[0])  # la cola queda en `espera`
     with alm.lectura() as conn:
         politica = emision.consultas.centro(conn, "bench").politica
