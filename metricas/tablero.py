@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from metricas import consultas, formato, kpis, pantallas
+from metricas import consultas, eta_publica, formato, kpis, pantallas
 from metricas.kpis import Acumulado
 from turnos.dominio.horario import DIAS
 from turnos.dominio.numeracion import dia_local
@@ -164,15 +164,20 @@ def estado(alm: Any, slug: str, ahora: datetime) -> dict[str, Any]:
         usuales = _llegadas_usuales(alm.motor, conn, c.id, c.zona, hoy)
         lista_pantallas = voz.pantallas(conn, c.id, ms)
     alertas: list[dict[str, str]] = []
+    # Exactitud publicada del estimador de espera: el back-test de ayer (issue 13).
+    precision = eta_publica.de_ayer(alm, c.slug, hoy)
     filas_tramite = [
-        _tramite(
-            t,
-            dia.por_tramite.get(tid, Acumulado()),
-            esperando.get(tid),
-            ms,
-            tid in con_ventanilla,
-            alertas,
-        )
+        {
+            **_tramite(
+                t,
+                dia.por_tramite.get(tid, Acumulado()),
+                esperando.get(tid),
+                ms,
+                tid in con_ventanilla,
+                alertas,
+            ),
+            **_precision(precision.get(t.clave)),
+        }
         for tid, t in tramites.items()
         if t.activo
     ]
@@ -215,6 +220,15 @@ def estado(alm: Any, slug: str, ahora: datetime) -> dict[str, Any]:
             horas_de_servicio(c.horario, hoy),
             ahora.astimezone(_zona(c.zona)).hour,
         ),
+    }
+
+
+def _precision(fila: dict[str, Any] | None) -> dict[str, str]:
+    if fila is None:
+        return {"eta_error": "—", "eta_cobertura": "—"}
+    return {
+        "eta_error": formato.duracion(fila["eta_mae_min"] * 60),
+        "eta_cobertura": formato.porcentaje(fila["eta_cobertura"]),
     }
 
 
