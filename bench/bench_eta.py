@@ -3,6 +3,8 @@
   - `emision.emitir` por turno con el estimador (como corre hoy) y con el estimador reemplazado
     por una constante (lo que costaba emitir sin él), con 0, 50 y 200 turnos ya en espera
     (mezcla general/preferente, 2 trámites, 3 ventanillas abiertas); y `estimar_turno` solo;
+  - cuánto dura la transacción de escritura de emitir (de BEGIN a COMMIT: en SQLite, el candado
+    que forma a los demás escritores), con el estimador;
   - back-test (`turnos.dominio.retro.evaluar`) de un mes sintético: turnos evaluados por segundo.
 En proceso (sin HTTP), SQLite en archivo temporal (y PostgreSQL con --backend ambos).
 
@@ -21,6 +23,8 @@ import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
+
+from sqlalchemy import event
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -64,16 +68,33 @@ def medir(url: str, n: int, espera: int) -> dict[str, float]:
 
     for _ in range(espera):
         emitir()
-    tiempos: dict[str, list[float]] = {"con": [], "sin": [], "solo": []}
-    original = estimacion.estimar_turno
+    tiempos: dict[str, list[float]] = {"con": [], "sin": [], "solo": [], "tx": []}
+    abierta: list[float] = []
+    midiendo = [False]
+
+    def empieza(conn: object) -> None:
+        if not conn.get_execution_options().get("solo_lectura"):  # type: ignore[attr-defined]
+            abierta[:] = [time.perf_counter()]
+
+    def confirma(conn: object) -> None:
+        if midiendo[0] and abierta and not conn.get_execution_options().get("solo_lectura"):  # type: ignore[attr-defined]
+            tiempos["tx"].append(_ms(abierta.pop()))
+
+    event.listen(motor, "begin", empieza)
+    event.listen(motor, "commit", confirma)
+    # El que llama emitir (antes del issue 13 pendiente 1, `estimar_turno`): el bench mide ambos.
+    nombre = "estimar_en_espera" if hasattr(estimacion, "estimar_en_espera") else "estimar_turno"
+    original = getattr(estimacion, nombre)
     for i in range(2 * n):
         con = i % 2 == 0  # alternados: la cola crece igual para ambos
         if not con:
-            estimacion.estimar_turno = lambda *a, **k: Estimacion(0, None, None)  # type: ignore[assignment]
+            setattr(estimacion, nombre, lambda *a, **k: Estimacion(0, None, None))
+        midiendo[0] = con
         t0 = time.perf_counter()
         t = emitir()
         tiempos["con" if con else "sin"].append(_ms(t0))
-        estimacion.estimar_turno = original  # type: ignore[assignment]
+        midiendo[0] = False
+        setattr(estimacion, nombre, original)
         emision.cancelar(alm, str(t["token"]), reloj[0])  # la cola queda en `espera`
     with alm.lectura() as conn:
         politica = emision.consultas.centro(conn, "bench").politica
@@ -111,7 +132,8 @@ def main() -> None:
     )
     backends = ["sqlite"] + (["postgres"] if args.backend == "ambos" else [])
     print(
-        "backend   en espera  emitir sin estimador  emitir con estimador  sobrecosto  estimar_turno solo"
+        "backend   en espera  emitir sin estimador  emitir con estimador  sobrecosto"
+        "  transacción (BEGIN→COMMIT)  estimar_turno solo"
     )
     for backend in backends:
         for espera in (0, 50, 200):
@@ -128,7 +150,8 @@ def main() -> None:
             extra = (r["con"] / r["sin"] - 1) * 100 if r["sin"] else 0.0
             print(
                 f"{backend:<9} {espera:>9}  {r['sin']:>17.2f} ms  {r['con']:>17.2f} ms"
-                f"  {extra:>+9.0f} %  " + (f"{r['solo']:>15.2f} ms" if espera else f"{'—':>18}")
+                f"  {extra:>+9.0f} %  {r['tx']:>22.2f} ms  "
+                + (f"{r['solo']:>15.2f} ms" if espera else f"{'—':>18}")
             )
     n, seg = backtest(args.dias)
     print(f"back-test: {n} turnos en {seg:.2f} s = {n / seg:,.0f} turnos/s ({args.dias} días)")

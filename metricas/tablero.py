@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from metricas import consultas, formato, kpis, pantallas
+from metricas import consultas, eta_publica, formato, kpis, pantallas, prevision
 from metricas.kpis import Acumulado
 from turnos.dominio.horario import DIAS
 from turnos.dominio.numeracion import dia_local
@@ -163,16 +163,23 @@ def estado(alm: Any, slug: str, ahora: datetime) -> dict[str, Any]:
         ]
         usuales = _llegadas_usuales(alm.motor, conn, c.id, c.zona, hoy)
         lista_pantallas = voz.pantallas(conn, c.id, ms)
+        previstas = prevision.p90_prevista(conn, c.id, c.politica, ms)
     alertas: list[dict[str, str]] = []
+    # Exactitud publicada del estimador de espera: el back-test de ayer (issue 13).
+    precision = eta_publica.de_ayer(alm, c.slug, hoy)
     filas_tramite = [
-        _tramite(
-            t,
-            dia.por_tramite.get(tid, Acumulado()),
-            esperando.get(tid),
-            ms,
-            tid in con_ventanilla,
-            alertas,
-        )
+        {
+            **_tramite(
+                t,
+                dia.por_tramite.get(tid, Acumulado()),
+                esperando.get(tid),
+                ms,
+                tid in con_ventanilla,
+                alertas,
+                previstas.get(tid),
+            ),
+            **_precision(precision.get(t.clave)),
+        }
         for tid, t in tramites.items()
         if t.activo
     ]
@@ -218,6 +225,15 @@ def estado(alm: Any, slug: str, ahora: datetime) -> dict[str, Any]:
     }
 
 
+def _precision(fila: dict[str, Any] | None) -> dict[str, str]:
+    if fila is None:
+        return {"eta_error": "—", "eta_cobertura": "—"}
+    return {
+        "eta_error": formato.duracion(fila["eta_mae_min"] * 60),
+        "eta_cobertura": formato.porcentaje(fila["eta_cobertura"]),
+    }
+
+
 def _zona(zona: str) -> Any:
     from zoneinfo import ZoneInfo
 
@@ -231,6 +247,7 @@ def _tramite(
     ms: int,
     hay_ventanilla: bool,
     alertas: list[dict[str, str]],
+    prevista_s: int | None = None,
 ) -> dict[str, Any]:
     r = kpis.resumen(a)
     n, primero = cola or (0, None)
@@ -254,6 +271,17 @@ def _tramite(
                 f" rebasa la meta de {formato.duracion(meta_s)}.",
             }
         )
+    if meta_s is not None and prevista_s is not None and prevista_s > meta_s:
+        # Aún nadie rebasó la meta, pero el último en llegar la rebasará (P90 de su estimación).
+        nivel = "critico" if nivel == "critico" else "alerta"
+        alertas.append(
+            {
+                "nivel": "alerta",
+                "texto": f"{t.nombre}: quien acaba de llegar podría esperar hasta"
+                f" {formato.duracion(prevista_s)} (meta {formato.duracion(meta_s)})."
+                " Abra una ventanilla más para este trámite.",
+            }
+        )
     media = r["espera_media_s"]
     if nivel == "ok" and meta_s is not None and media is not None and media > meta_s:
         nivel = "alerta"
@@ -265,6 +293,7 @@ def _tramite(
         "desde_ms": primero,
         "vence_ms": primero + meta_s * 1000 if primero is not None and meta_s else None,
         "espera_media": formato.duracion(media),
+        "espera_prevista_p90": formato.duracion(prevista_s),
         "meta": formato.duracion(meta_s),
         "nivel_servicio": formato.porcentaje(r["nivel_servicio"]),
         "atendidos": r["atendidos"],

@@ -21,6 +21,7 @@ from starlette.websockets import WebSocket
 from metricas import (
     consultas,
     dotacion_web,
+    eta_publica,
     extras,
     formato,
     kpis,
@@ -337,7 +338,11 @@ def _datos_abiertos(
         desde,
         hasta,
         reportes.datos_abiertos(inf),
-        extras.datos_abiertos(request.app.state.alm, inf),
+        {
+            **extras.datos_abiertos(request.app.state.alm, inf),
+            # Publicamos la exactitud de nuestra propia espera estimada (back-test por día).
+            eta_publica.TABLA: eta_publica.por_dia(request.app.state.alm, slug, desde, hasta),
+        },
         hoy - timedelta(days=1),
     )
 
@@ -394,7 +399,10 @@ async def datos_abiertos(request: Request) -> Response:
             "diccionario": reportes.DICCIONARIO,
             "filas": len(filas),
             "minimo": reportes.MINIMO_TIEMPOS,
-            "otras": [(n, extras.titulo(n), len(f)) for n, f in otras.items()],
+            "otras": [
+                (n, extras.titulo(n) or eta_publica.TITULOS.get(n, n), len(f))
+                for n, f in otras.items()
+            ],
             "ultimo": ultimo,
         },
     )

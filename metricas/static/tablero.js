@@ -36,6 +36,8 @@
       celda(tr, r.meta);
       celda(tr, r.nivel_servicio);
       celda(tr, String(r.atendidos));
+      celda(tr, r.eta_error);
+      celda(tr, r.eta_cobertura);
       cuerpo.appendChild(tr);
     }
   }

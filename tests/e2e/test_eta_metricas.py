@@ -48,3 +48,56 @@ def test_metrics_publica_mae_y_cobertura_de_ayer(alm, centro, cliente):
         ["promtool", "check", "metrics"], input=texto.encode(), capture_output=True, timeout=30
     )
     assert r.returncode == 0, r.stdout.decode() + r.stderr.decode()
+
+
+def test_tablero_y_datos_abiertos_muestran_la_exactitud_de_ayer(alm, centro, cliente):
+    """La misma cifra que /metrics, junto al KPI de espera en el tablero y en los datos
+    abiertos por día y trámite; un trámite con menos de 3 esperas puntuadas no se publica."""
+    from metricas import formato
+    from tests.e2e.conftest import bearer
+    from turnos.dominio.numeracion import dia_local
+    from turnos.servicios import consultas
+
+    v = centro.staff[0]
+    ventanillas.cambiar_estado(alm, "prueba", 1, "abierta", v, AYER)
+    for i in range(3):
+        emision.emitir(alm, "prueba", "A", centro.kiosco, _en(1 + i), nombre="Persona Secreta")
+    emision.emitir(alm, "prueba", "B", centro.kiosco, _en(4))  # B: una sola espera
+    for i, fin in enumerate((9, 21, 30, 36)):
+        atencion.llamar(alm, "prueba", 1, v, _en(1 if i == 0 else (9, 21, 30)[i - 1]))
+        atencion.actuar(alm, "prueba", 1, Accion.FINALIZAR, v, _en(fin))
+    metricas_ = {
+        (m.name, m.labels["tramite"]): m.value
+        for familia in text_string_to_metric_families(cliente.get("/metrics").text)
+        for m in familia.samples
+        if m.name.startswith("turnos_eta_")
+    }
+    mae = metricas_[("turnos_eta_error_absoluto_medio_seconds", "A")]
+    cobertura = metricas_[("turnos_eta_cobertura_ratio", "A")]
+
+    tablero = cliente.get("/tablero/prueba", headers=bearer(centro.jefe_token)).text
+    assert "Error de la estimación (ayer)" in tablero
+    fila_a = tablero[tablero.index('data-clave="A"') :].split("</tr>")[0]
+    assert f"<td>{formato.duracion(mae)}</td><td>{formato.porcentaje(cobertura)}</td>" in fila_a
+    fila_b = tablero[tablero.index('data-clave="B"') :].split("</tr>")[0]
+    assert "<td>—</td><td>—</td>" in fila_b
+
+    with alm.lectura() as conn:
+        ayer = dia_local(AYER, consultas.centro(conn, "prueba").zona).isoformat()
+    r = cliente.get(f"/datos-abiertos/prueba.json?desde={ayer}&hasta={ayer}")
+    assert r.status_code == 200
+    filas = r.json()["agregados"]["precision_estimador"]
+    assert [(f["fecha"], f["tramite_clave"], f["esperas_evaluadas"]) for f in filas] == [
+        (ayer, "A", 3)
+    ]
+    assert abs(filas[0]["eta_mae_min"] * 60 - mae) <= 1
+    assert filas[0]["eta_cobertura"] == round(cobertura, 4)
+    assert "Persona Secreta" not in r.text
+    csv = cliente.get(
+        f"/datos-abiertos/prueba.csv?tabla=precision_estimador&desde={ayer}&hasta={ayer}"
+    )
+    assert csv.status_code == 200 and csv.text.splitlines()[0].startswith(
+        "fecha,centro,tramite_clave"
+    )
+    pagina = cliente.get(f"/datos-abiertos/prueba?desde={ayer}&hasta={ayer}").text
+    assert "Exactitud de la espera estimada" in pagina

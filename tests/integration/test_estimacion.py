@@ -98,3 +98,33 @@ def test_orden_predicho_es_el_orden_real_de_llamar(alm, centro, datos):
     por_folio = {t["folio"]: predicho[t["token"]] for t in emitidos}
     assert sorted(por_folio, key=por_folio.__getitem__) == real
     assert sorted(por_folio.values()) == list(range(len(emitidos)))
+
+
+def test_emitir_estima_despues_del_commit(alm, centro):
+    """La estimación (lee toda la fila) no corre dentro de la transacción que escribe el turno:
+    en SQLite alargaba el candado de escritura. Se observa el orden real de sentencias y COMMIT."""
+    from sqlalchemy import event
+
+    abrir(alm, centro, 1)
+    emision.emitir(alm, "prueba", "A", centro.kiosco, minutos(1))
+    orden: list[str] = []
+
+    def sentencia(conn, cursor, sql, params, contexto, varios):
+        if sql.startswith("INSERT INTO turno "):
+            orden.append("insertar")
+        elif "t.estado = " in sql and "t.tramite_id IN" in sql:  # la fila que lee el estimador
+            orden.append("estimar")
+
+    def confirmar(conn):
+        orden.append("commit")
+
+    event.listen(alm.motor, "before_cursor_execute", sentencia)
+    event.listen(alm.motor, "commit", confirmar)
+    try:
+        t = emision.emitir(alm, "prueba", "A", centro.kiosco, minutos(2), clase="preferente")
+    finally:
+        event.remove(alm.motor, "before_cursor_execute", sentencia)
+        event.remove(alm.motor, "commit", confirmar)
+    assert orden.index("insertar") < orden.index("commit") < orden.index("estimar")
+    # El contrato no cambia: el preferente va primero y hay rango (una ventanilla abierta).
+    assert t["personas_delante"] == 0 and t["espera_estimada"] is not None

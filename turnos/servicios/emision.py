@@ -67,6 +67,11 @@ def emitir(
     """Emite un turno: folio consecutivo por (centro, prefijo, día) respaldado por la BD.
 
     Con `peticion` (cabecera Idempotency-Key) la misma clave devuelve el mismo turno.
+
+    `personas_delante` y `espera_estimada` se calculan DESPUÉS del COMMIT, en una lectura
+    aparte: el estimador lee toda la fila y la historia, y dentro de la transacción alargaba el
+    candado de escritura de SQLite (issue 13). Es la estimación de ese instante, igual que la
+    que da /t/{token}; un reintento idempotente recibe la de su momento.
     """
     clase_ = _enum(Clase, clase, "una clase")
     origen_ = _enum(Origen, origen, "un origen")
@@ -81,12 +86,12 @@ def emitir(
         exigir(actor, Permiso.EMITIR, c.id)
         previa = idempotencia.reclamar(tx, c.id, peticion, a_ms(ahora))
         if previa is not None:  # reintento: el turno ya existe (aunque ya cerró el centro)
-            return previa
+            return _con_estimacion(alm, previa, c, a_ms(ahora))
         tr = consultas.tramite(tx.conn, c.id, tramite_clave)
         verificar_emision(
             c.horario, c.inhabiles, c.tolerancia_min, ahora.astimezone(ZoneInfo(c.zona))
         )
-        resultado = emitir_en(
+        turno_id, resultado = _emitir_sin_estimar(
             tx,
             c,
             tr,
@@ -99,7 +104,37 @@ def emitir(
             contacto=contacto,
         )
         idempotencia.guardar(tx, c.id, peticion, resultado)
-    return resultado
+    with alm.lectura() as conn:
+        est = estimacion.estimar_en_espera(conn, turno_id, c.id, tr.id, a_ms(ahora), c.politica)
+    return _estimado(resultado, est)
+
+
+def _estimado(resultado: dict[str, Any], est: Any) -> dict[str, Any]:
+    return {
+        **resultado,
+        "personas_delante": est.personas_delante,
+        "espera_estimada": estimacion.espera_estimada(est),
+    }
+
+
+_ID_POR_TOKEN = text(
+    "SELECT id, tramite_id FROM turno WHERE token = :token ORDER BY tramo DESC LIMIT 1"
+)
+
+
+def _con_estimacion(
+    alm: Almacen, previa: dict[str, Any], c: consultas.CentroInfo, ms: int
+) -> dict[str, Any]:
+    """Respuesta guardada de un reintento, con la estimación de ahora (fuera de la transacción
+    de escritura: se lee tras el COMMIT del reintento)."""
+    if "token" not in previa:
+        return previa
+    with alm.lectura() as conn:
+        f = conn.execute(_ID_POR_TOKEN, {"token": previa["token"]}).first()
+        if f is None:
+            return previa
+        est = estimacion.estimar_en_espera(conn, f.id, c.id, f.tramite_id, ms, c.politica)
+    return _estimado(previa, est)
 
 
 def emitir_en(
@@ -116,7 +151,38 @@ def emitir_en(
     contacto: str = "",
 ) -> dict[str, Any]:
     """Emite dentro de una transacción ya abierta (p. ej. la que registra una cita): quien llama
-    ya revisó permisos y horario. Devuelve lo mismo que `emitir`."""
+    ya revisó permisos y horario. Devuelve lo mismo que `emitir` (aquí la estimación se calcula
+    dentro de la transacción: quien llama decide cuándo confirma)."""
+    turno_id, resultado = _emitir_sin_estimar(
+        tx,
+        c,
+        tr,
+        actor,
+        ahora,
+        clase=clase,
+        origen=origen,
+        cita_ms=cita_ms,
+        nombre=nombre,
+        contacto=contacto,
+    )
+    est = estimacion.estimar_en_espera(tx.conn, turno_id, c.id, tr.id, a_ms(ahora), c.politica)
+    return _estimado(resultado, est)
+
+
+def _emitir_sin_estimar(
+    tx: Tx,
+    c: consultas.CentroInfo,
+    tr: Any,
+    actor: Actor | None,
+    ahora: datetime,
+    *,
+    clase: str,
+    origen: str,
+    cita_ms: int | None,
+    nombre: str,
+    contacto: str,
+) -> tuple[int, dict[str, Any]]:
+    """Inserta el turno y su evento; devuelve su id y la respuesta sin estimación."""
     clase_ = _enum(Clase, clase, "una clase")
     origen_ = _enum(Origen, origen, "un origen")
     ms = a_ms(ahora)
@@ -143,8 +209,6 @@ def emitir_en(
     ).scalar_one()
     consultas.ajustar_espera(tx.conn, c.id, tr.id, +1)
     cola = consultas.cola_de(tx.conn, c.id, {tr.id: tr.clave})
-    # Misma política que `llamar`: un preferente puede ir antes que generales de otro trámite.
-    est = estimacion.estimar_turno(tx.conn, turno_id, ms, c.politica)
     publico_turno = {
         "id": turno_id,
         "folio": folio,
@@ -163,7 +227,8 @@ def emitir_en(
         datos={"folio": folio, "tramite": tr.clave, "clase": clase_.value, "origen": origen_.value},
         publico=evento_publico(c, ms, turno=publico_turno, cola=cola),
     )
-    return {
+    # Misma política que `llamar` (la aplica quien estima): los campos van en este orden.
+    return turno_id, {
         "folio": folio,
         "token": token,
         "tramite": tr.clave,
@@ -171,8 +236,8 @@ def emitir_en(
         "clase": clase_.value,
         "origen": origen_.value,
         "estado": EstadoTurno.EN_ESPERA.value,
-        "personas_delante": est.personas_delante,
-        "espera_estimada": estimacion.espera_estimada(est),
+        "personas_delante": 0,
+        "espera_estimada": None,
         "emitido": iso(ms, c.zona),
         "centro": c.slug,
         "centro_nombre": c.nombre,

@@ -6,6 +6,10 @@
 - atención media por trámite: promedio de las últimas `MUESTRA` atenciones terminadas (de
   `inicio_ms` a `fin_ms`); sin historia, la meta del protocolo (`atencion_maxima_min`);
 - llegadas de mayor prioridad en la última hora (rebasarán al turno mientras dure su ventaja).
+
+Cuatro lecturas por estimación (ventanillas con la meta de sus trámites, la fila, las medias de
+todos los trámites en una sola consulta con ventana, y las llegadas). Emitir la calcula DESPUÉS
+del COMMIT, en una lectura aparte: no alarga el candado de escritura de SQLite.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ MUESTRA = 20
 VENTANA_LLEGADAS_MS = 3600 * 1000
 
 _VENTANILLAS = text(
-    "SELECT v.id, v.estado, vt.tramite_id FROM ventanilla v"
+    "SELECT v.id, v.estado, vt.tramite_id, tr.atencion_maxima_min FROM ventanilla v"
     " JOIN ventanilla_tramite vt ON vt.ventanilla_id = v.id"
     " JOIN tramite tr ON tr.id = vt.tramite_id"
     " WHERE v.centro_id = :c AND v.activo = true AND tr.activo = true"
@@ -39,6 +43,14 @@ _RECIENTES = text(
     " ORDER BY fin_ms DESC LIMIT :n"
 )
 _META = text("SELECT atencion_maxima_min FROM tramite WHERE id = :t")
+# Las últimas MUESTRA atenciones de cada trámite, todas en una consulta (SQLite ≥ 3.25 y PG).
+_MEDIAS = text(
+    "SELECT tramite_id, sum(d) AS s, count(*) AS n FROM (SELECT tramite_id, fin_ms - inicio_ms AS d,"
+    " row_number() OVER (PARTITION BY tramite_id ORDER BY fin_ms DESC) AS k FROM turno"
+    " WHERE centro_id = :c AND tramite_id IN :ts AND inicio_ms IS NOT NULL"
+    " AND fin_ms IS NOT NULL AND fin_ms >= inicio_ms AND fin_ms <= :ms) r WHERE k <= :n"
+    " GROUP BY tramite_id"
+).bindparams(bindparam("ts", expanding=True))
 _LLEGADAS = text(
     "SELECT clase, count(*) AS n FROM turno WHERE centro_id = :c AND tramite_id IN :ts"
     " AND clase <> 'general' AND tramo = 1 AND en_cola_ms > :desde AND en_cola_ms <= :ms"
@@ -78,10 +90,19 @@ def candidato(f: Any) -> Candidato:
 
 
 def ventanillas(conn: Connection, centro_id: int) -> list[VentanillaEstimada]:
+    return _ventanillas_y_metas(conn, centro_id)[0]
+
+
+def _ventanillas_y_metas(
+    conn: Connection, centro_id: int
+) -> tuple[list[VentanillaEstimada], dict[int, float | None]]:
+    """Ventanillas activas y la meta de atención (s) de los trámites que atienden."""
     por_id: dict[int, tuple[str, list[str]]] = {}
+    metas: dict[int, float | None] = {}
     for f in conn.execute(_VENTANILLAS, {"c": centro_id}):
         por_id.setdefault(f.id, (f.estado, []))[1].append(str(f.tramite_id))
-    return [
+        metas[f.tramite_id] = float(f.atencion_maxima_min) * 60 if f.atencion_maxima_min else None
+    vents = [
         VentanillaEstimada(
             id=vid,
             tramites=tuple(ts),
@@ -90,6 +111,28 @@ def ventanillas(conn: Connection, centro_id: int) -> list[VentanillaEstimada]:
         )
         for vid, (estado, ts) in por_id.items()
     ]
+    return vents, metas
+
+
+def medias_s(
+    conn: Connection, centro_id: int, tramites: list[int], ms: int, metas: dict[int, float | None]
+) -> dict[str, float]:
+    """Atención media (s) por trámite, como `atencion_media_s` pero en una sola consulta."""
+    medias: dict[str, float] = {}
+    for f in conn.execute(_MEDIAS, {"c": centro_id, "ts": tramites, "ms": ms, "n": MUESTRA}):
+        if f.n and f.s and int(f.s) > 0:
+            medias[str(f.tramite_id)] = int(f.s) / int(f.n) / 1000
+    for tid in tramites:
+        if str(tid) not in medias:
+            meta = metas[tid] if tid in metas else _meta(conn, tid)
+            if meta:
+                medias[str(tid)] = meta
+    return medias
+
+
+def _meta(conn: Connection, tramite_id: int) -> float | None:
+    meta = conn.execute(_META, {"t": tramite_id}).scalar()
+    return float(meta) * 60 if meta else None
 
 
 def estimar_turno(conn: Connection, turno_id: int, ahora_ms: int, politica: Politica) -> Estimacion:
@@ -97,27 +140,40 @@ def estimar_turno(conn: Connection, turno_id: int, ahora_ms: int, politica: Poli
     t = conn.execute(_TURNO, {"id": turno_id}).one()
     if t.estado != EstadoTurno.EN_ESPERA.value:
         return Estimacion(0, None, None)
-    vents = ventanillas(conn, t.centro_id)
-    propio = str(t.tramite_id)
+    return estimar_en_espera(conn, turno_id, t.centro_id, t.tramite_id, ahora_ms, politica)
+
+
+def estimar_en_espera(
+    conn: Connection,
+    turno_id: int,
+    centro_id: int,
+    tramite_id: int,
+    ahora_ms: int,
+    politica: Politica,
+) -> Estimacion:
+    """Como `estimar_turno`, cuando quien llama ya sabe centro y trámite del turno (emitir).
+
+    Si el turno ya no está en espera (lo llamaron o lo cancelaron entre el COMMIT y esta
+    lectura), no hay nadie delante ni espera."""
+    vents, metas = _ventanillas_y_metas(conn, centro_id)
+    propio = str(tramite_id)
     sirven = [v for v in vents if propio in v.tramites]
     base = [v for v in sirven if v.abierta] or sirven
-    tramites = sorted({int(x) for v in base for x in v.tramites} | {t.tramite_id})
+    tramites = sorted({int(x) for v in base for x in v.tramites} | {tramite_id})
     filas = conn.execute(
-        _EN_ESPERA, {"c": t.centro_id, "espera": EstadoTurno.EN_ESPERA.value, "ts": tramites}
+        _EN_ESPERA, {"c": centro_id, "espera": EstadoTurno.EN_ESPERA.value, "ts": tramites}
     ).all()
     candidatos = [candidato(f) for f in filas]
-    objetivo = next(c for c in candidatos if c.id == turno_id)
-    medias: dict[str, float] = {}
-    for tid in tramites:
-        m = atencion_media_s(conn, t.centro_id, tid, ahora_ms)
-        if m:
-            medias[str(tid)] = m
+    objetivo = next((c for c in candidatos if c.id == turno_id), None)
+    if objetivo is None:
+        return Estimacion(0, None, None)
+    medias = medias_s(conn, centro_id, tramites, ahora_ms, metas)
     llegadas = {
         f.clase: f.n / (VENTANA_LLEGADAS_MS / 1000)
         for f in conn.execute(
             _LLEGADAS,
             {
-                "c": t.centro_id,
+                "c": centro_id,
                 "ts": tramites,
                 "desde": ahora_ms - VENTANA_LLEGADAS_MS,
                 "ms": ahora_ms,
