@@ -38,10 +38,14 @@ def exigir_bandeja(quien: Actor | None, centro_id: int) -> Actor:
     return quien
 
 
+# El asunto se muestra por su nombre del catálogo (la clave, si ya no existe).
+_NOMBRE_ASUNTO = " LEFT JOIN buzon_asunto a ON a.centro_id = k.centro_id AND a.clave = k.asunto"
 _LISTA = text(
-    "SELECT k.id, k.folio, k.tipo, k.asunto, k.canal, k.estado, k.creado_ms, k.vence_ms,"
-    " u.nombre AS unidad FROM buzon_caso k LEFT JOIN buzon_unidad u ON u.id = k.unidad_id"
-    " WHERE k.centro_id = :c AND k.tipo IN ({tipos}) ORDER BY k.vence_ms, k.id LIMIT 500"
+    "SELECT k.id, k.folio, k.tipo, COALESCE(a.nombre, k.asunto) AS asunto, k.canal, k.estado,"
+    " k.creado_ms, k.vence_ms, u.nombre AS unidad FROM buzon_caso k"
+    " LEFT JOIN buzon_unidad u ON u.id = k.unidad_id"
+    + _NOMBRE_ASUNTO
+    + " WHERE k.centro_id = :c AND k.tipo IN ({tipos}) ORDER BY k.vence_ms, k.id LIMIT 500"
 )
 
 
@@ -75,8 +79,10 @@ def listar(alm: Almacen, slug: str, quien: Actor | None, ahora: datetime) -> dic
 
 
 _CASO = text(
-    "SELECT k.*, u.nombre AS unidad FROM buzon_caso k LEFT JOIN buzon_unidad u"
-    " ON u.id = k.unidad_id WHERE k.folio = :f AND k.centro_id = :c"
+    "SELECT k.*, a.nombre AS asunto_nombre, u.nombre AS unidad FROM buzon_caso k"
+    " LEFT JOIN buzon_unidad u ON u.id = k.unidad_id"
+    + _NOMBRE_ASUNTO
+    + " WHERE k.folio = :f AND k.centro_id = :c"
 )
 _HISTORIA = text(
     "SELECT m.*, de.nombre AS de_unidad, a.nombre AS a_unidad, us.nombre AS usuario"
@@ -127,7 +133,7 @@ def ver(alm: Almacen, slug: str, folio: str, quien: Actor | None) -> dict[str, A
         "folio": k.folio,
         "tipo": k.tipo,
         "tipo_texto": reglas.TIPOS[k.tipo],
-        "asunto": k.asunto,
+        "asunto": k.asunto_nombre or k.asunto,
         "canal": k.canal,
         "estado": k.estado,
         "estado_texto": reglas.ESTADOS[k.estado],

@@ -17,6 +17,9 @@ from turnos.settings import Settings
 from turnos.web.app import crear_app
 
 
+NOMBRE_INSTALACIONES = "Instalaciones y limpieza"  # buzon/demo.py
+
+
 def test_demo_de_punta_a_punta(db_url, alm):
     demo.sembrar(alm, AHORA)
     with alm.lectura() as c:
@@ -36,12 +39,12 @@ def test_demo_de_punta_a_punta(db_url, alm):
             },
         )
         folio, clave = r.json()["folio"], r.json()["clave"]
-        assert (
-            cliente.get("/buzon/demo/bandeja", headers=bearer(jefa)).text.count(
-                f'data-folio="{folio}"'
-            )
-            == 1
-        )
+        bandeja = cliente.get("/buzon/demo/bandeja", headers=bearer(jefa)).text
+        assert bandeja.count(f'data-folio="{folio}"') == 1
+        # El asunto se lee por su nombre del catálogo, no por su clave.
+        assert f"<td>{NOMBRE_INSTALACIONES}</td>" in bandeja
+        caso = cliente.get(f"/buzon/demo/casos/{folio}", headers=bearer(jefa)).text
+        assert f"<dd>{NOMBRE_INSTALACIONES}</dd>" in caso
     jefa_actor = next(a for a in [cuentas_actor(alm, "jefa")] if a is not None)
     atencion.cambiar_estado(alm, "demo", folio, "respondida", "Ya está abierto.", jefa_actor, AHORA)
     with TestClient(app) as cliente:
