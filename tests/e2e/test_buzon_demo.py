@@ -16,7 +16,6 @@ from turnos.servicios import cuentas
 from turnos.settings import Settings
 from turnos.web.app import crear_app
 
-
 NOMBRE_INSTALACIONES = "Instalaciones y limpieza"  # buzon/demo.py
 
 
