@@ -78,7 +78,7 @@ def _entorno() -> Environment:
 
 def html_evidencia(inf: consultas.Informe, alm: Any = None) -> str:
     """La evidencia MAS como archivo HTML (sin servidor: el CSS va dentro)."""
-    from metricas.web import contexto_evidencia, firma_evidencia
+    from metricas.evidencia import contexto_evidencia, firma_evidencia
 
     css = (Path(__file__).parent / "static" / "evidencia.css").read_text(encoding="utf-8")
     html = (

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import hmac
 import json
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -23,20 +22,19 @@ from metricas import (
     dotacion_web,
     eta_publica,
     extras,
-    formato,
-    kpis,
     prometheus,
     registro,
     reportes,
     tablero,
 )
+from metricas.evidencia import contexto_evidencia, firma_evidencia
 from metricas.tablero_ws import servir_tablero
 from turnos.dominio.numeracion import dia_local
 from turnos.errores import EntradaInvalida, NoAutenticado, TurnosError
 from turnos.kit import actor, registrar_conexion, render
 from turnos.permisos import Actor, Permiso, exigir
 from turnos.servicios import consultas as nucleo
-from turnos.tiempo import a_ms, texto_dia
+from turnos.tiempo import a_ms
 
 TIPO_PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8"
 
@@ -226,41 +224,6 @@ async def pagina_reportes(request: Request) -> Response:
             ],
         },
     )
-
-
-ROLES_FIRMA = {
-    "jefe": "Jefatura del centro",
-    "admin": "Administración del sistema",
-    "auditor": "Evaluación estatal",
-}
-
-
-def firma_evidencia(ahora: datetime, zona: str, quien: Actor | None) -> dict[str, Any]:
-    """Cuándo se generó (hora local del centro) y quién firma la hoja que se entrega."""
-    local = ahora.astimezone(ZoneInfo(zona))
-    return {
-        "generada": f"{texto_dia(local)} de {local.year} a las {local:%H:%M}",
-        "firmante": quien.nombre if quien is not None else "",
-        "cargo": ROLES_FIRMA.get(quien.rol, "") if quien is not None else "",
-    }
-
-
-def contexto_evidencia(inf: consultas.Informe, alm: Any = None) -> dict[str, Any]:
-    total = kpis.resumen(inf.total)
-    return {
-        "extras": extras.evidencia(alm, inf) if alm is not None else [],
-        "nombre_centro": inf.centro.nombre,
-        "filas": reportes.evidencia(inf),
-        "total": reportes.formatear(reportes._cifras(inf.total, completo=False)),
-        "total_crudo": total,
-        "horas_ventanilla": formato.horas(sum(inf.abierta_ms.values())),
-        "horas_persona": formato.horas(sum(inf.persona_ms.values())),
-        "utilizacion": formato.porcentaje(
-            inf.total.suma_atencion_ms / sum(inf.abierta_ms.values())
-            if sum(inf.abierta_ms.values())
-            else None
-        ),
-    }
 
 
 async def _registro(
