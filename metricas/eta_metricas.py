@@ -4,6 +4,11 @@
 (fracción de esperas dentro del rango mostrado; meta ≈ 0.8). Se calcula una vez por centro y día
 local (en el proceso que atiende el scrape) con `turnos.servicios.retro`: la bitácora de ayer ya
 no cambia, así que no hay nada que refrescar hasta mañana.
+
+`turnos_espera_p90_prevista_seconds{centro,tramite}` (alerta intradía, issue 13 punto 4): el P90
+de la espera prevista del último turno en la fila de cada trámite (`metricas.prevision`, la misma
+cifra que alerta el tablero); se compara con `turnos_espera_maxima_seconds` en
+`monitoreo/alertas.yml`. Se calcula en cada scrape; un trámite sin fila o sin estimación no sale.
 """
 
 from __future__ import annotations
@@ -14,10 +19,14 @@ from typing import Any
 
 from sqlalchemy import text
 
+from metricas import prevision
 from turnos.dominio.numeracion import dia_local
-from turnos.servicios import retro
+from turnos.servicios import consultas, retro
+from turnos.tiempo import a_ms
 
 _CENTROS = text("SELECT slug, zona FROM centro WHERE activo = true ORDER BY slug")
+_CLAVES = text("SELECT id, clave FROM tramite WHERE centro_id = :c")
+_PREVISTA = "turnos_espera_p90_prevista_seconds"
 _AYUDA = {
     "turnos_eta_error_absoluto_medio_seconds": (
         "Error absoluto medio de la espera estimada al emitir (back-test del día anterior), en segundos."
@@ -26,6 +35,10 @@ _AYUDA = {
         "Fracción de esperas reales del día anterior dentro del rango mostrado (meta 0.8)."
     ),
 }
+_AYUDA_PREVISTA = (
+    "P90 de la espera prevista del último turno en la fila del trámite (alerta intradía), en"
+    " segundos."
+)
 
 
 def _esc(valor: str) -> str:
@@ -64,4 +77,18 @@ class PrecisionEta:
         for familia, filas in zip(_AYUDA, (mae, cob), strict=True):
             partes.append(f"# HELP {familia} {_AYUDA[familia]}\n# TYPE {familia} gauge\n")
             partes += filas
-        return "".join(partes).encode()
+        return "".join(partes).encode() + prevista_texto(alm, ahora, [s for s, _ in centros])
+
+
+def prevista_texto(alm: Any, ahora: Any, slugs: list[str]) -> bytes:
+    """El medidor de la alerta intradía: sin folios ni nombres, solo centro y trámite."""
+    ms = a_ms(ahora)
+    filas = [f"# HELP {_PREVISTA} {_AYUDA_PREVISTA}\n# TYPE {_PREVISTA} gauge\n"]
+    with alm.lectura() as conn:
+        for slug in slugs:
+            c = consultas.centro(conn, slug)
+            claves = {f.id: f.clave for f in conn.execute(_CLAVES, {"c": c.id})}
+            for tid, p90 in sorted(prevision.p90_prevista(conn, c.id, c.politica, ms).items()):
+                e = f'centro="{_esc(slug)}",tramite="{_esc(str(claves[tid]))}"'
+                filas.append(f"{_PREVISTA}{{{e}}} {float(p90)!r}\n")
+    return "".join(filas).encode()

@@ -101,3 +101,37 @@ def test_tablero_y_datos_abiertos_muestran_la_exactitud_de_ayer(alm, centro, cli
     )
     pagina = cliente.get(f"/datos-abiertos/prueba?desde={ayer}&hasta={ayer}").text
     assert "Exactitud de la espera estimada" in pagina
+
+
+def test_metrics_publica_el_p90_previsto_de_la_alerta_intradia(alm, centro, cliente):
+    """`turnos_espera_p90_prevista_seconds`: la misma cifra que alerta el tablero, por centro y
+    trámite, sin nombres. A: meta 30 min, atención 15 min (sin historia, la del catálogo)."""
+    from metricas import tablero
+
+    ventanillas.cambiar_estado(alm, "prueba", 1, "abierta", centro.staff[0], AHORA)
+
+    def previstas():
+        texto = cliente.get("/metrics").text
+        assert "Persona Secreta" not in texto
+        r = subprocess.run(
+            ["promtool", "check", "metrics"], input=texto.encode(), capture_output=True, timeout=30
+        )
+        assert r.returncode == 0, r.stdout.decode() + r.stderr.decode()
+        return {
+            (m.labels["centro"], m.labels["tramite"]): m.value
+            for familia in text_string_to_metric_families(texto)
+            for m in familia.samples
+            if m.name == "turnos_espera_p90_prevista_seconds"
+        }
+
+    assert previstas() == {}  # sin fila, nada previsto
+    emision.emitir(alm, "prueba", "A", centro.kiosco, AHORA, nombre="Persona Secreta")
+    assert previstas() == {("prueba", "A"): 120.0}  # la ventanilla libre lo llama ya
+    for _ in range(3):
+        emision.emitir(alm, "prueba", "A", centro.kiosco, AHORA, nombre="Persona Secreta")
+    p90 = previstas()[("prueba", "A")]
+    assert p90 > 30 * 60  # rebasa la meta: la regla TurnosEsperaPrevistaSobreMeta dispara
+    fila = {t["clave"]: t for t in tablero.estado(alm, "prueba", AHORA)["tramites"]}["A"]
+    from metricas import formato
+
+    assert fila["espera_prevista_p90"] == formato.duracion(p90)

@@ -26,3 +26,13 @@ def test_alerta_cuando_el_p90_previsto_rebasa_la_meta(alm, centro):
     assert not any("espera más antigua" in a for a in alertas)
     assert filas["A"]["nivel"] == "alerta" and filas["A"]["espera_prevista_p90"] != "—"
     assert filas["B"]["espera_prevista_p90"] == "—"  # B sin fila (y sin meta)
+
+
+def test_una_persona_con_ventanilla_libre_no_dispara_la_alerta(alm, centro):
+    """Defecto: con la ventanilla libre el P90 era el de una atención completa (≈ 35 min > 30):
+    una sola persona en la fila pedía abrir otra ventanilla."""
+    ventanillas.cambiar_estado(alm, "prueba", 1, "abierta", centro.staff[0], AHORA)
+    emision.emitir(alm, "prueba", "A", centro.kiosco, minutos(1))
+    alertas, filas = _alertas(alm)
+    assert not [a for a in alertas if "Abra una ventanilla más" in a]
+    assert filas["A"]["nivel"] == "ok" and filas["A"]["espera_prevista_p90"] != "—"

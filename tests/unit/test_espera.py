@@ -126,3 +126,25 @@ def test_mas_gente_delante_nunca_acorta_el_rango(n, s, t):
     b = estimar(cs[n + 1], cs, v, {"A": t}, 10**9)
     assert a.personas_delante == n and b.personas_delante == n + 1
     assert a.min_s <= b.min_s and a.max_s <= b.max_s
+
+
+def test_con_ventanilla_libre_el_maximo_no_es_una_atencion_completa():
+    """Defecto: con una ventanilla libre el rango era [0, P90 de una atención] (≈ 2.3 × 15 min
+    ≈ 35 min), así que una sola persona en la fila disparaba la alerta intradía. Quien será
+    llamado ya espera lo que tarda la ventanilla libre en llamar, no una atención."""
+    from turnos.dominio.espera import LLAMADO_LIBRE_S
+
+    v = [VentanillaEstimada(1, ("A",), abierta=True, libre=True)]
+    solo = [cand(1)]
+    e = estimar(solo[0], solo, v, {"A": 900}, MIN)
+    assert (e.personas_delante, e.min_s, e.punto_s) == (0, 0, 0)
+    assert e.max_s == LLAMADO_LIBRE_S < 900
+    # Dos libres y uno delante: también lo llaman ya.
+    v2 = v + [VentanillaEstimada(2, ("A",), abierta=True, libre=True)]
+    dos = [cand(1), cand(2, en_cola=MIN)]
+    assert estimar(dos[1], dos, v2, {"A": 900}, 2 * MIN).max_s == LLAMADO_LIBRE_S
+    # Atenciones muy cortas: nunca más que la salida de una ventanilla ocupada (el de antes).
+    mixtas = [VentanillaEstimada(1, ("A",), abierta=True, libre=True),
+              VentanillaEstimada(2, ("A",), abierta=True, libre=False)]  # fmt: skip
+    corta = estimar(solo[0], solo, mixtas, {"A": 30}, MIN)
+    assert corta.max_s == math.ceil(erlang_cuantil(0.9, 1, 1 / 30)) < LLAMADO_LIBRE_S

@@ -13,6 +13,8 @@
    lo rebasarán, `λ_alta · min(ventaja, W)`), hacen falta `k = n + 1 − libres` salidas; con
    atenciones exponenciales la espera es Erlang(k, s/T) y el rango mostrado es [P10, P90]
    (Whitt 1999; Ibrahim y Whitt 2009). Sin ventanillas abiertas o sin tiempos: sin estimación.
+   Si hay más ventanillas libres que personas delante, lo llaman ya: [0, LLAMADO_LIBRE_S]
+   (sin pasar de la primera salida de las ocupadas, P90), no una atención completa.
 """
 
 from __future__ import annotations
@@ -27,6 +29,9 @@ from turnos.dominio.enrutamiento import Candidato, Politica, espera_efectiva_ms
 POLITICA = Politica()
 P_BAJO = 0.10
 P_ALTO = 0.90
+# Con una ventanilla libre que lo atiende, el turno se llama en cuanto quien atiende oprime
+# «llamar»: el rango es [0, LLAMADO_LIBRE_S], no una atención completa (issue 13).
+LLAMADO_LIBRE_S = 120
 
 
 @dataclass(frozen=True)
@@ -212,6 +217,7 @@ def estimar(
     ahora_ms: int,
     politica: Politica = POLITICA,
     llegadas_por_s: Mapping[str, float] | None = None,
+    llamado_libre_s: int = LLAMADO_LIBRE_S,
 ) -> Estimacion:
     """Personas delante y rango [P10, P90] en segundos del turno `objetivo` (que está en
     `candidatos`). `ventanillas`: las activas del centro; `atencion_s`: media por trámite;
@@ -256,8 +262,11 @@ def estimar(
     media = (delante + 1) / tasa
     extra = rebasan(objetivo, llegadas_por_s or {}, media, politica)
     libres = sum(1 for v in abiertas if v.libre)
-    if libres > round(delante):  # una ventanilla libre lo llamará ya
-        return Estimacion(personas, 0, math.ceil(erlang_cuantil(P_ALTO, 1, tasa)), 0)
+    if libres > round(delante):  # una ventanilla libre lo llamará ya: lo que tarde en llamar,
+        # acotado por la primera salida de las ocupadas (antes: una atención completa, P90).
+        ocupadas = s - libres
+        tope = math.ceil(erlang_cuantil(P_ALTO, 1, ocupadas / t_media)) if ocupadas else None
+        return Estimacion(personas, 0, min(llamado_libre_s, tope or llamado_libre_s), 0)
     k = max(1, round(delante) + 1 - libres)
     return Estimacion(
         personas,
