@@ -41,6 +41,8 @@ CAPACIDAD = Capacidad(
     al_cerrar_turno=perezosa("citas.ganchos:al_cerrar"),
     campos_tramite={"agenda": perezosa("citas.configuracion:importar_agenda")},
     vista_turno=perezosa("citas.ganchos:vista"),
+    # El consejo de dotación del núcleo suma las citas reservadas a las llegadas esperadas.
+    servicios={"citas.reservadas_por_hora": perezosa("citas.dotacion:reservadas_por_hora")},
     fragmentos={
         "turno_publico": ("citas_turno.html",),
         "ventanilla": ("citas_ventanilla.html",),

@@ -19,11 +19,13 @@ ESQUEMAS: dict[str, Any] = {
         fecha=_S,
         objetivo=_F,
         semanas={"type": "array", "items": _S},
+        plan_origen=_S,
         horas={
             "type": "array",
             "items": _objeto(
                 hora=_S,
                 ventanillas=_I,
+                plan=_objeto(ventanillas=_I, nivel_servicio=_F),
                 tramites={
                     "type": "array",
                     "items": _objeto(
@@ -35,6 +37,9 @@ ESQUEMAS: dict[str, Any] = {
                         ventanillas=_I,
                         nivel_servicio=_F,
                         ocupacion=_F,
+                        citas=_I,
+                        ventanillas_plan=_I,
+                        nivel_servicio_plan=_F,
                     ),
                 },
             ),
@@ -55,8 +60,9 @@ PARAMETROS: dict[str, Any] = {
 RUTAS: dict[str, dict[str, Any]] = {
     "/api/v1/centros/{centro}/dotacion": {
         "get": operacion(
-            "Consejo de dotación (Erlang C): por hora y trámite, llegadas esperadas, atención"
-            " media y ventanillas recomendadas para la meta del centro (jefe, admin, auditor)",
+            "Consejo de dotación (Erlang C): por hora y trámite, llegadas esperadas (historia más"
+            " citas reservadas), atención media, ventanillas recomendadas para la meta del centro"
+            " y el nivel de servicio esperado del plan (catálogo) (jefe, admin, auditor)",
             {"200": _json("Dotacion")},
             parametros=("centro", "fecha_dotacion"),
         )

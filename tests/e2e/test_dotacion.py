@@ -59,3 +59,48 @@ def test_fecha_invalida_y_pagina(alm, centro, cliente):
     )
     assert pagina.status_code == 200 and "Ventanillas recomendadas" in pagina.text
     assert "Trámite A" in pagina.text
+
+
+def test_llegadas_suman_citas_reservadas_y_nivel_del_plan_del_catalogo(alm, centro, cliente):
+    """Martes 24: historia de 4 turnos de A a las 10:00 el martes previo (1 por hora en 4
+    semanas) más 3 citas reservadas a las 10:00 (una cuarta, cancelada, no cuenta) y 1 a las
+    12:00. Sin plan de horarios en el modelo, el plan es el catálogo: 3 ventanillas A+B."""
+    from citas import reservas
+    from tests.citas_apoyo import con_agenda, datos
+    from turnos.dominio.dotacion import nivel_servicio, recomendar
+
+    con_agenda(alm, centro, lugares=3)
+    for n in (1, 2, 3):
+        reservas.crear(alm, "prueba", datos(n, hora=10), AHORA)
+    cancelada = reservas.crear(alm, "prueba", datos(4, hora=10, minuto=30), AHORA)
+    reservas.cancelar(alm, cancelada["token"], AHORA)
+    reservas.crear(alm, "prueba", datos(5, hora=12), AHORA)
+    martes_previo = AHORA + timedelta(days=1) - timedelta(weeks=1)  # 10:00 local
+    for i in range(4):
+        emision.emitir(alm, "prueba", "A", centro.kiosco, martes_previo + timedelta(minutes=i))
+
+    r = cliente.get(
+        "/api/v1/centros/prueba/dotacion?fecha=2026-11-24", headers=bearer(centro.jefe_token)
+    )
+    assert r.status_code == 200, r.text
+    plan = r.json()
+    assert plan["plan_origen"] == "catalogo"
+    horas = {h["hora"]: h for h in plan["horas"]}
+    assert set(horas) == {"10:00", "12:00"}
+    diez = horas["10:00"]["tramites"]
+    assert [(t["tramite"], t["llegadas"], t["citas"]) for t in diez] == [("A", 4.0, 3)]
+    doce = horas["12:00"]["tramites"]
+    assert [(t["tramite"], t["llegadas"], t["citas"]) for t in doce] == [("A", 1.0, 1)]
+    a = diez[0]
+    assert a["ventanillas"] == recomendar(4.0, 900, 1800).ventanillas
+    esperado = round(nivel_servicio(4.0 * 900 / 3600, 3, 900, 1800), 4)
+    assert (a["ventanillas_plan"], a["nivel_servicio_plan"]) == (3, esperado)
+    assert horas["10:00"]["plan"] == {"ventanillas": 3, "nivel_servicio": esperado}
+    assert "Persona" not in r.text  # solo conteos
+
+    pagina = cliente.get(
+        "/tablero/prueba/dotacion?fecha=2026-11-24", headers=bearer(centro.jefe_token)
+    ).text
+    assert "Citas reservadas" in pagina and "Plan (catálogo)" in pagina
+    fila = pagina[pagina.index("10:00") :].split("</tr>")[0]
+    assert "<td>3</td>" in fila and f"{round(esperado * 100, 1)} %" in fila

@@ -51,3 +51,29 @@ def test_centro_grande_no_desborda():
 @given(st.floats(0.1, 80), st.integers(1, 120), st.floats(10, 3600), st.floats(0, 3600))
 def test_mas_ventanillas_nunca_empeora(carga, n, aht, meta):
     assert nivel_servicio(carga, n + 1, aht, meta) >= nivel_servicio(carga, n, aht, meta) - 1e-12
+
+
+def test_nivel_del_plan_con_ventanillas_dedicadas_es_erlang_c_del_tramite():
+    from turnos.dominio.dotacion import nivel_del_plan, nivel_servicio
+
+    demanda = {"A": (200.0, 180.0, 20.0), "B": (10.0, 600.0, 1800.0)}
+    plan = {i: ("A",) for i in range(14)} | {99: ("B",)}
+    niveles = nivel_del_plan(demanda, plan)
+    assert niveles["A"][0] == 14 and niveles["A"][1] == pytest.approx(0.8884, abs=5e-5)
+    assert niveles["B"] == (1, nivel_servicio(10 * 600 / 3600, 1, 600, 1800))
+
+
+def test_nivel_del_plan_reparte_ventanillas_compartidas_y_sin_ventanilla_es_cero():
+    from turnos.dominio.dotacion import nivel_del_plan, nivel_servicio
+
+    # Dos ventanillas A+B: cada fila ve la carga de ambos trámites y su atención media.
+    demanda = {"A": (6.0, 600.0, 1800.0), "B": (2.0, 1200.0, 600.0), "C": (1.0, 300.0, 900.0)}
+    niveles = nivel_del_plan(demanda, {1: ("A", "B"), 2: ("A", "B")})
+    carga, aht = (6 * 600 + 2 * 1200) / 3600, (6 * 600 + 2 * 1200) / 8
+    assert niveles["A"] == (2, pytest.approx(nivel_servicio(carga, 2, aht, 1800)))
+    assert niveles["B"] == (2, pytest.approx(nivel_servicio(carga, 2, aht, 600)))
+    assert niveles["A"][1] > niveles["B"][1]  # misma fila, meta más holgada
+    assert niveles["C"] == (0, 0.0)  # nadie lo atiende en el plan
+    # Una ventanilla más que solo atiende B le quita carga a la fila de A.
+    mas = nivel_del_plan(demanda, {1: ("A", "B"), 2: ("A", "B"), 3: ("B",)})
+    assert mas["A"][1] > niveles["A"][1] and mas["B"][0] == 3

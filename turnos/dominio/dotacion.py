@@ -14,7 +14,11 @@ P_espera 0.1741, NS 0.8884; N = 13: NS 0.7956.
 from __future__ import annotations
 
 import math
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
+
+K = TypeVar("K", bound=Hashable)
 
 
 def _log_suma(valores: list[float]) -> float:
@@ -79,3 +83,32 @@ def recomendar(
         espera_media_s(carga, n, aht_s),
         carga / n,
     )
+
+
+def nivel_del_plan(
+    demanda: Mapping[K, tuple[float, float, float]], plan: Mapping[int, Sequence[K]]
+) -> dict[K, tuple[int, float]]:
+    """Nivel de servicio esperado de un plan de ventanillas: por trámite, (ventanillas del plan
+    que lo atienden, fracción llamada dentro de su meta).
+
+    `demanda`: trámite → (llegadas por hora, atención media s, meta s); `plan`: ventanilla →
+    trámites que atiende. Las ventanillas compartidas se reparten como en el estimador: a la
+    fila del trámite t llega, de cada trámite u, la parte de su carga que cae en las ventanillas
+    de t (|V_u ∩ V_t| / |V_u|), y Erlang C se evalúa con esa carga, |V_t| servidores y la
+    atención media de la mezcla. Con ventanillas dedicadas es Erlang C del trámite, exacto."""
+    sirven = {t: {v for v, ts in plan.items() if t in ts} for t in demanda}
+    niveles: dict[K, tuple[int, float]] = {}
+    for t, (llegadas, aht, meta) in demanda.items():
+        vt = sirven[t]
+        if not vt:
+            niveles[t] = (0, 1.0 if llegadas <= 0 else 0.0)
+            continue
+        tasa = trabajo = 0.0
+        for u, (lu, au, _) in demanda.items():
+            if sirven[u]:
+                parte = lu * len(sirven[u] & vt) / len(sirven[u])
+                tasa += parte
+                trabajo += parte * au
+        aht_mezcla = trabajo / tasa if tasa else aht
+        niveles[t] = (len(vt), nivel_servicio(trabajo / 3600, len(vt), aht_mezcla, meta))
+    return niveles
