@@ -104,3 +104,26 @@ def test_llegadas_suman_citas_reservadas_y_nivel_del_plan_del_catalogo(alm, cent
     assert "Citas reservadas" in pagina and "Plan (catálogo)" in pagina
     fila = pagina[pagina.index("10:00") :].split("</tr>")[0]
     assert "<td>3</td>" in fila and f"{round(esperado * 100, 1)} %" in fila
+
+
+def test_la_historia_no_cuenta_dos_veces_las_citas(alm, centro, cliente):
+    """Martes 24 a las 10: una cita registrada en el kiosco (turno de clase «cita») y un turno
+    sin cita. Para el martes 1 la historia cuenta solo el turno sin cita (1 en 4 semanas): las
+    citas de ese día entran por su reserva, no por la historia."""
+    from datetime import datetime
+
+    from citas import registro, reservas
+    from tests.citas_apoyo import con_agenda, datos
+
+    con_agenda(alm, centro)
+    cita = reservas.crear(alm, "prueba", datos(1, hora=10), AHORA)
+    diez = datetime.fromisoformat("2026-11-24T10:00:00-06:00")
+    registro.registrar(alm, "prueba", cita["folio"], centro.kiosco, diez - timedelta(minutes=5))
+    emision.emitir(alm, "prueba", "A", centro.kiosco, diez + timedelta(minutes=5))
+    r = cliente.get(
+        "/api/v1/centros/prueba/dotacion?fecha=2026-12-01", headers=bearer(centro.jefe_token)
+    )
+    assert r.status_code == 200, r.text
+    (hora,) = r.json()["horas"]
+    assert hora["hora"] == "10:00"
+    assert [(t["tramite"], t["llegadas"], t["citas"]) for t in hora["tramites"]] == [("A", 0.25, 0)]
