@@ -3,6 +3,10 @@
 Reproduce la bitácora sin mirar al futuro (`turnos.servicios.retro`) e imprime, por trámite y
 en total, MAE, mediana del error absoluto, sesgo (predicho − real; negativo = subestima) y la
 cobertura del rango mostrado, junto a las mismas cifras de la línea base ingenua.
+
+Dice cuántas estimaciones arrancaron con la meta de atención del catálogo (sin historia) y avisa
+si las atenciones reales son mucho más cortas que esa meta: tiempo comprimido, como la demo tras
+`turnos simular`, donde las cifras no miden la exactitud del estimador (docs/PERFORMANCE.md).
 """
 
 from __future__ import annotations
@@ -16,6 +20,28 @@ from turnos.servicios import retro
 
 def _min(s: float) -> str:
     return f"{s / 60:7.1f}"
+
+
+def avisos(res: Any, claves: dict[str, str]) -> str:
+    """Líneas sobre la historia usada: estimaciones con la meta del catálogo y tiempo comprimido."""
+    total = int(res.estimador["*"].resumen()["n"]) if "*" in res.estimador else 0
+    lineas = [
+        f"Estimaciones sin historia de atenciones (con la meta del catálogo): {res.con_meta}"
+        f" de {total}."
+    ]
+    comprimidos = [
+        f"{claves.get(tid, tid)} ({media:.1f} s contra {meta / 60:.0f} min)"
+        for tid, (media, meta) in sorted(
+            res.comprimidos.items(), key=lambda x: claves.get(x[0], "")
+        )
+    ]
+    if comprimidos:
+        lineas.append(
+            "Aviso: la atención real media es mucho más corta que la meta del catálogo con la que"
+            " el estimador arranca sin historia, en " + ", ".join(comprimidos) + ". ¿Tiempo"
+            " comprimido (turnos simular)? Estas cifras no miden su exactitud en un centro real."
+        )
+    return "\n".join(lineas) + "\n"
 
 
 def formatear(filas: list[dict[str, Any]], sin_estimacion: int, no_llamados: int) -> str:
@@ -50,6 +76,7 @@ def cmd_evaluar(args: argparse.Namespace) -> int:
         print("No hay turnos llamados con estimación en ese periodo.")
         return 0
     print(formatear(filas, res.sin_estimacion, res.no_llamados), end="")
+    print(avisos(res, claves), end="")
     return 0
 
 

@@ -49,6 +49,29 @@ def test_cli_imprime_estimador_y_base(alm, centro, db_url, capsys):
     assert "MAE" in salida and "base" in salida and "cobert." in salida
     assert salida.splitlines()[3].split()[:2] == ["total", "2"]
     assert "nunca llamados (no se puntúan): 1" in salida
+    # Ninguna atención había terminado al emitir: las dos con la meta del catálogo. Atenciones
+    # de 9–10 min con meta de 15: no es tiempo comprimido.
+    assert "(con la meta del catálogo): 2 de 2." in salida
+    assert "comprimido" not in salida
+
+
+def test_cli_avisa_tiempo_comprimido(alm, centro, db_url, capsys):
+    """Como la demo tras `turnos simular`: atenciones de segundos con meta de 15 min."""
+    v = centro.staff[0]
+    ventanillas.cambiar_estado(alm, "prueba", 1, "abierta", v, AHORA)
+    for i in range(3):
+        emision.emitir(alm, "prueba", "A", centro.kiosco, minutos(i / 60))
+    for i in range(3):
+        atencion.llamar(alm, "prueba", 1, v, minutos((1 + 10 * i) / 60))
+        atencion.actuar(alm, "prueba", 1, Accion.FINALIZAR, v, minutos((10 + 10 * i) / 60))
+    codigo = main(
+        ["eta", "evaluar", "--centro", "prueba", "--desde", "2026-11-23", "--hasta", "2026-11-23",
+         "--db", db_url]
+    )  # fmt: skip
+    salida = capsys.readouterr().out
+    assert codigo == 0
+    assert "Aviso: la atención real media es mucho más corta" in salida
+    assert "en A (9.0 s contra 15 min)." in salida and "turnos simular" in salida
 
 
 def test_cli_periodo_al_reves(alm, centro, db_url, capsys):

@@ -48,3 +48,19 @@ def test_un_dia_a_mano():
     # turno 1: ventanilla libre → 0 s, exacto; turno 2: 1 ocupada delante, mediana Exp(600) = 416 s
     assert e.errores[0] == 0 and e.errores[1] == pytest.approx(416 - 540, abs=1)
     assert res.base["A"].errores == [0, 0 - 540]
+
+
+def test_el_mes_sintetico_no_parece_comprimido_y_casi_todo_usa_historia(resultado):
+    assert resultado.comprimidos == {}
+    assert 0 < resultado.con_meta < 10  # solo los primeros turnos del primer día
+
+
+def test_avisa_tiempo_comprimido_como_la_demo():
+    """Atenciones de 10 s con meta de 10 min (la demo de `turnos simular`): se avisa."""
+    reg = [
+        Registro(1, "A", G, 0, 0, 0, 10_000, 1),
+        Registro(2, "A", G, 1_000, 10_000, 10_000, 20_000, 1),
+    ]
+    res = evaluar(reg, [CambioVentanilla(-1, 1, True)], {1: ("A",)}, {"A": 600})
+    assert res.comprimidos == {"A": (10.0, 600)}
+    assert res.con_meta == 2  # ninguna atención había terminado al emitir

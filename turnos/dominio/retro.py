@@ -23,6 +23,9 @@ from turnos.dominio.estados import Clase
 
 MUESTRA = 20
 HORA_MS = 3600 * 1000
+# Atención real media menor que 1/COMPRIMIDO de la meta del catálogo: tiempo comprimido (la demo
+# de `turnos simular`); sin historia el estimador arranca con esa meta y las cifras no miden nada.
+COMPRIMIDO = 10
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,8 @@ class Resultado:
     base: dict[str, Puntaje] = field(default_factory=dict)
     sin_estimacion: int = 0
     no_llamados: int = 0
+    con_meta: int = 0  # puntuadas cuya atención media era la meta del catálogo (sin historia)
+    comprimidos: dict[str, tuple[float, float]] = field(default_factory=dict)  # (media s, meta s)
 
     def puntuar(self, tramite: str, cual: dict[str, Puntaje], pred: tuple[float, ...]) -> None:
         for clave in (tramite, "*"):
@@ -105,6 +110,7 @@ def evaluar(
     ocupadas: dict[int, bool] = {}
     historia: dict[str, deque[float]] = {}
     llegadas: deque[tuple[int, str, Clase]] = deque()
+    observadas: dict[str, tuple[float, int]] = {}  # trámite -> (suma s, n)
     res = Resultado()
     while sucesos:
         ms, tipo, _, x = heapq.heappop(sucesos)
@@ -119,6 +125,8 @@ def evaluar(
                 ocupadas[r.ventanilla] = False
                 inicio = r.inicio_ms if r.inicio_ms is not None else r.llamado_ms
                 historia.setdefault(r.tramite, deque(maxlen=MUESTRA)).append((ms - inicio) / 1000)
+                suma, n = observadas.get(r.tramite, (0.0, 0))
+                observadas[r.tramite] = (suma + (ms - inicio) / 1000, n + 1)
         elif tipo == 3:
             esperando.pop(r.id, None)
             if r.ventanilla is not None:
@@ -133,6 +141,10 @@ def evaluar(
                 metas_s, politica,
             )  # fmt: skip
             llegadas.append((ms, r.tramite, r.clase))
+    for t, (suma, n) in observadas.items():
+        meta = metas_s.get(t)
+        if meta and n and suma / n * COMPRIMIDO < meta:
+            res.comprimidos[t] = (suma / n, meta)
     return res
 
 
@@ -182,6 +194,8 @@ def _estimar_y_puntuar(
         return
     real = (r.llamado_ms - ms) / 1000
     res.puntuar(r.tramite, res.estimador, (est.punto_s, real, est.min_s, est.max_s))
+    h = historia.get(r.tramite)
+    res.con_meta += int(not (h and sum(h) > 0))
     n = sum(
         1
         for c in esperando.values()
