@@ -99,13 +99,13 @@ def test_estimacion_con_datos_vivos(alm, centro):
         assert atencion_media_s(c, cid, tid, a_ms(minutos(8))) == 6 * 60
         # Lo que terminó después de «ahora» no se usa (el back-test no mira al futuro).
         assert atencion_media_s(c, cid, tid, a_ms(minutos(7))) == 15 * 60
-    # El ticket lleva el rango del estimador (ventanilla libre, nadie delante: 0 a P90 de una
-    # atención exponencial de 6 min = 13.8 min -> 15).
+    # El ticket lleva el rango del estimador (ventanilla libre, nadie delante: lo llaman ya,
+    # 0 a LLAMADO_LIBRE_S = 2 min -> 5; antes, P90 de una atención completa: 13.8 min -> 15).
     otro = emision.emitir(alm, "prueba", "A", centro.kiosco, minutos(9))
     prep = preparar(alm, otro["token"], "https://x", centro.kiosco.id, minutos(9))
     assert prep.datos.personas_delante == 0
-    assert (prep.datos.espera_min, prep.datos.espera_max) == (0, 15)
-    assert otro["espera_estimada"] == {"min_s": 0, "max_s": 829}
+    assert (prep.datos.espera_min, prep.datos.espera_max) == (0, 5)
+    assert otro["espera_estimada"] == {"min_s": 0, "max_s": 120}
     assert t["folio"] == "A-001"
 
 
