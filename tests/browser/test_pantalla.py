@@ -16,7 +16,8 @@ import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket
 
 from pantalla.banco import AlmacenMemoria, ServidorHilo
@@ -25,6 +26,9 @@ from pantalla.ws import parametros, servir
 from tests.browser.conftest import ARGS
 from tests.conftest import omitir
 from turnos.eventos.hub import Hub
+from turnos.web.app import RAIZ
+
+ESTATICOS_NUCLEO = RAIZ / "static"
 
 pytestmark = pytest.mark.browser
 
@@ -91,6 +95,7 @@ class Sala:
                 Route("/pantalla/{centro}", pagina),
                 WebSocketRoute("/ws/pantalla/{centro}", pantalla_ws),
                 montar_estaticos(),
+                Mount("/static", StaticFiles(directory=ESTATICOS_NUCLEO)),  # voz.js compartida
             ]
         )
 
