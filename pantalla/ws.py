@@ -179,6 +179,7 @@ async def servir(
     maximo_replay: int = 1000,
     maximo_cola: int = 256,
     al_mensaje: AlMensaje | None = None,
+    extra: Callable[[int], Awaitable[str]] | None = None,
 ) -> str:
     """Atiende un websocket ya aceptado y autenticado hasta que termine.
 
@@ -187,7 +188,9 @@ async def servir(
     inexistente): entonces se manda un snapshot. Un envío que tarda más de
     ``timeout_envio_s`` (más medio paso del vigía) corta la conexión. Devuelve el motivo:
     ``desconectado``, ``desbordado`` o ``lento``. ``al_mensaje`` recibe lo que el cliente
-    manda (p. ej. el estado de voz y audio de la pantalla).
+    manda (p. ej. el estado de voz y audio de la pantalla). ``extra(seq)`` da un mensaje más
+    (p. ej. las esperas por trámite) que se manda tras sincronizar y tras cada evento o latido
+    si cambió desde el último enviado.
     """
     tarea = asyncio.current_task()
     assert tarea is not None
@@ -197,12 +200,29 @@ async def servir(
     )
     lector = asyncio.create_task(_leer_hasta_cierre(websocket, sus, al_mensaje))
     sesion.armar_vigia(tarea, sus)
+    enviado_extra = ""
+
+    async def mandar_extra() -> None:
+        nonlocal enviado_extra
+        if extra is None:
+            return
+        try:
+            texto = await extra(sesion.ultimo)
+        except Exception:  # un dato accesorio no tumba la pantalla: se reintenta en el próximo
+            log.exception("no se pudo preparar el mensaje adicional de %s", centro)
+            return
+        if texto != enviado_extra:
+            enviado_extra = texto
+            await sesion.enviar_texto(texto)
+
     try:
         await sesion.sincronizar(desde)
+        await mandar_extra()
         while (evento := await sus.recibir()) is not None:
             if evento is _LATIDO:
                 sesion.latido_pendiente = False
                 await sesion.enviar_texto(json.dumps({"tipo": "latido", "seq": sesion.ultimo}))
+                await mandar_extra()
                 continue
             seq = int(evento["seq"])
             if seq <= sesion.ultimo:
@@ -211,6 +231,7 @@ async def servir(
                 await sesion.sincronizar(sesion.ultimo)  # rellena el hueco (incluye este)
             else:
                 await sesion.enviar_evento(evento)
+            await mandar_extra()
         motivo = "desbordado" if sus.desbordada else "desconectado"
     except asyncio.CancelledError:
         if not sesion.lento:

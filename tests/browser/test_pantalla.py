@@ -203,7 +203,8 @@ def test_llamado_muestra_folio_y_ventanilla_y_se_anuncia_en_orden(
         assert filas == ["A-002Ventanilla 3", "B-001Ventanilla 2", "A-001Ventanilla 4"]
         assert pagina.locator("#cola li[data-tramite=LIC] .cuantos").text_content() == "0"
 
-        # Un re-llamado se anuncia otra vez; lo atendido o ausente sale del área de llamados.
+        # Un re-llamado se anuncia otra vez; lo atendido o ausente deja el frente pero sigue
+        # entre los últimos llamados (para quien se distrajo), marcado y sin anunciarse.
         sala.llamar(turnos[0], 4, tipo="turno_rellamado")
         esperar_dichos(pagina, 5)
         assert dichos(pagina)[4] == "Turno a 1, Ventanilla 4"
@@ -212,7 +213,14 @@ def test_llamado_muestra_folio_y_ventanilla_y_se_anuncia_en_orden(
         sala.publicar(al.agregar("turno_ausente", turnos[2], 3))
         expect(pagina.locator("#actual-folio")).to_have_text("B-002", timeout=15_000)
         # los dos eventos llegan por separado: esperar a que el segundo también se aplique
-        expect(pagina.locator("#recientes tr")).to_have_text(["B-001Ventanilla 2"], timeout=15_000)
+        expect(pagina.locator("#recientes tr")).to_have_class(
+            ["atendido", "ausente", "llamado"], timeout=15_000
+        )
+        assert pagina.locator("#recientes tr").all_text_contents() == [
+            "A-001Ventanilla 4",
+            "A-002Ventanilla 3",
+            "B-001Ventanilla 2",
+        ]
         pagina.wait_for_timeout(300)
         assert len(dichos(pagina)) == 5  # nada se repitió
         assert pagina.errores == []
