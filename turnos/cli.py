@@ -46,7 +46,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.demo:
         from turnos import demo
 
-        _imprimir_demo(demo.sembrar(alm, tiempo.ahora()), base)
+        demo.imprimir(demo.sembrar(alm, tiempo.ahora()), base)
         demo.extender_horario(alm, tiempo.ahora())
         print(demo.AVISO_HORARIO + "\n")
     alm.motor.dispose()
@@ -87,35 +87,12 @@ def _correr_uvicorn(settings: Settings) -> None:
     )
 
 
-def _imprimir_demo(cred: Any, base: str) -> None:
-    print("\nCentro de demostración «demo» listo." + (" (recién creado)" if cred.nuevo else ""))
-    print(f"  Personal (ventanilla):  {base}/ventanilla")
-    print(f"  Administración:         {base}/admin")
-    print("\nCuentas (contraseñas nuevas en cada arranque con --demo):")
-    for usuario, rol, password in cred.usuarios:
-        print(f"  {usuario:<12} rol {rol:<10} contraseña {password}")
-    print("\nDispositivos (abra estas direcciones en el kiosco y en la pantalla de sala):")
-    for tipo, nombre, token in cred.dispositivos:
-        ruta = {
-            "kiosco": "/kiosco/demo",
-            "pantalla": "/pantalla/demo",
-            "tableta": "/encuesta/demo/1",  # la tableta de la ventanilla 1 (capacidad encuestas)
-        }.get(tipo)
-        if ruta:
-            print(f"  {tipo:<9} {nombre:<15} {base}{ruta}?token={token}")
-        else:
-            print(f"  {tipo:<9} {nombre:<15} token {token}")
-    print()
-
-
 def cmd_demo(args: argparse.Namespace) -> int:
-    from turnos.demo import sembrar
+    from turnos import demo
 
     _, alm = _almacen(args)
-    _imprimir_demo(sembrar(alm, tiempo.ahora()), "http://127.0.0.1:8000")
-    print(
-        "Horario guardado: lunes a viernes de 08:30 a 15:30 (`turnos serve --demo` abre a toda hora)."
-    )
+    demo.imprimir(demo.sembrar(alm, tiempo.ahora()), "http://127.0.0.1:8000")
+    print("Horario guardado: lunes a viernes de 08:30 a 15:30 (`serve --demo` abre a toda hora).")
     return 0
 
 

@@ -299,3 +299,25 @@ def _token_dispositivo(
             },
         )
     return token
+
+
+def imprimir(cred: Credenciales, base: str) -> None:
+    """Lo que `turnos serve --demo` y `turnos demo` muestran: direcciones, cuentas y tokens."""
+    print("\nCentro de demostración «demo» listo." + (" (recién creado)" if cred.nuevo else ""))
+    print(f"  Personal (ventanilla):  {base}/ventanilla")
+    print(f"  Administración:         {base}/admin")
+    print("\nCuentas (contraseñas nuevas en cada arranque con --demo):")
+    for usuario, rol, password in cred.usuarios:
+        print(f"  {usuario:<12} rol {rol:<10} contraseña {password}")
+    print("\nDispositivos (abra estas direcciones en el kiosco y en la pantalla de sala):")
+    for tipo, nombre, token in cred.dispositivos:
+        ruta = {
+            "kiosco": "/kiosco/demo",
+            "pantalla": "/pantalla/demo",
+            "tableta": "/encuesta/demo/1",  # la tableta de la ventanilla 1 (capacidad encuestas)
+        }.get(tipo)
+        if ruta:
+            print(f"  {tipo:<9} {nombre:<15} {base}{ruta}?token={token}")
+        else:
+            print(f"  {tipo:<9} {nombre:<15} token {token}")
+    print()
