@@ -6,6 +6,7 @@ las pantallas de sala y también la página /ventanilla del personal.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -85,8 +86,8 @@ async def websocket_pantalla(websocket: WebSocket) -> None:
     if websocket.query_params.get("esperas") == "1":
         cache = esperas.de_app(websocket.app, ctx.alm, ctx.reloj)
 
-        async def extra(seq: int) -> str:
-            return await cache.mensaje(slug, seq)
+        def extra(seq: int, despertar: Callable[[], None]) -> str | None:
+            return cache.mensaje(slug, seq, despertar)
 
     await pantalla_ws.servir(
         websocket,

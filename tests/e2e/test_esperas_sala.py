@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import datetime
 from typing import Any
 
 import httpx
@@ -69,21 +68,27 @@ def test_la_pantalla_recibe_las_esperas_con_los_eventos_y_otras_paginas_no(db_ur
 
 
 def test_una_estimacion_por_evento_para_todas_las_pantallas(alm: Almacen) -> None:
-    centro = sembrar_centro(alm)
-    assert centro.slug == "prueba"
-    reloj: list[datetime] = [AHORA]
-    cache = EsperasSala(alm, lambda: reloj[0])
+    sembrar_centro(alm)
+    cache = EsperasSala(alm, lambda: AHORA)
 
-    async def escenario() -> list[str]:
-        textos = await asyncio.gather(*(cache.mensaje("prueba", 5) for _ in range(20)))
-        textos.append(await cache.mensaje("prueba", 4))  # uno viejo: el guardado sirve
-        assert cache.calculos == 1
-        textos.append(await cache.mensaje("prueba", 6))  # evento nuevo: se recalcula una vez
-        assert cache.calculos == 2
-        return textos
+    async def escenario() -> None:
+        avisos: list[int] = []
+        # 20 pantallas piden a la vez: nadie espera, un solo cálculo y un aviso a cada una.
+        pedidos = [cache.mensaje("prueba", 5, lambda: avisos.append(1)) for _ in range(20)]
+        assert pedidos == [None] * 20
+        await cache.terminar("prueba")
+        assert cache.calculos == 1 and len(avisos) == 20
+        texto = cache.mensaje("prueba", 5, lambda: avisos.append(2))
+        assert texto is not None and json.loads(texto)["tipo"] == "esperas"
+        assert cache.mensaje("prueba", 4, lambda: avisos.append(3)) == texto  # uno viejo: sirve
+        assert cache.calculos == 1 and len(avisos) == 20
+        # Una ráfaga de eventos se junta en un cálculo; mientras, se sirve lo anterior.
+        for seq in (6, 7, 8):
+            assert cache.mensaje("prueba", seq, lambda: avisos.append(4)) == texto
+        await cache.terminar("prueba")
+        assert cache.calculos == 2 and avisos.count(4) == 3
 
-    textos = asyncio.run(escenario())
-    assert len(set(textos)) == 1 and json.loads(textos[0])["tipo"] == "esperas"
+    asyncio.run(escenario())
 
 
 def test_rango_en_minutos_de_la_sala() -> None:
