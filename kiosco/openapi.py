@@ -49,6 +49,7 @@ ESQUEMAS: dict[str, Any] = {
             url=_S,
             texto_qr=_S,
             qr=_objeto(lado=_I, d=_S),
+            lectura=_S,  # lo que el modo asistido dice en voz alta
         ),
         impresion=_IMPRESION,
         regreso_s=_I,

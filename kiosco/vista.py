@@ -62,6 +62,34 @@ def pie_ticket(pie_centro: Sequence[str], horario_texto: str, costo: str) -> tup
     return (*lineas, *pie_centro)
 
 
+# Nombre de cada letra para la lectura en voz alta: «A-023» se dice «a 23» (como la pantalla).
+LETRAS = {
+    "A": "a", "B": "be", "C": "ce", "D": "de", "E": "e", "F": "efe", "G": "ge", "H": "hache",
+    "I": "i", "J": "jota", "K": "ka", "L": "ele", "M": "eme", "N": "ene", "Ñ": "eñe", "O": "o",
+    "P": "pe", "Q": "cu", "R": "erre", "S": "ese", "T": "te", "U": "u", "V": "ve",
+    "W": "doble ve", "X": "equis", "Y": "ye", "Z": "zeta",
+}  # fmt: skip
+
+
+def folio_hablado(folio: str) -> str:
+    """«A-023» → «a 23»: letras por su nombre y el número sin ceros a la izquierda."""
+    letras = "".join(ch for ch in folio if ch.isalpha())
+    digitos = "".join(ch for ch in folio if ch.isdigit())
+    partes = [LETRAS.get(ch.upper(), ch) for ch in letras]
+    if digitos:
+        partes.append(str(int(digitos)))
+    return " ".join(partes) or folio
+
+
+def lectura_ticket(datos: DatosTicket) -> str:
+    """Lo que el modo asistido del kiosco dice al emitir: folio, trámite, fila y espera."""
+    return (
+        f"Su turno es {folio_hablado(datos.folio)}. Trámite: {datos.tramite}. "
+        f"{texto_personas(datos.personas_delante)}. "
+        f"{texto_espera(datos.espera_min, datos.espera_max)}."
+    )
+
+
 def vista_ticket(datos: DatosTicket) -> dict[str, Any]:
     """El ticket como se muestra en la pantalla del kiosco (también si la impresión falla)."""
     return {
@@ -75,6 +103,7 @@ def vista_ticket(datos: DatosTicket) -> dict[str, Any]:
         "url": datos.url_seguimiento,
         "texto_qr": TEXTO_QR,
         "qr": qr_svg(datos.url_seguimiento),
+        "lectura": lectura_ticket(datos),
     }
 
 

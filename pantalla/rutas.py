@@ -6,6 +6,7 @@ las pantallas de sala y también la página /ventanilla del personal.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -14,8 +15,9 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route, WebSocketRoute
 from starlette.websockets import WebSocket
 
+from pantalla import esperas
 from pantalla import ws as pantalla_ws
-from pantalla.web import OpcionesPantalla, respuesta_pantalla
+from pantalla.web import OpcionesPantalla, leer_ultimos, respuesta_pantalla
 from turnos.dominio.horario import texto_horario
 from turnos.errores import Prohibido, TurnosError
 from turnos.kit import actor, nucleo, registrar_conexion
@@ -79,6 +81,14 @@ async def websocket_pantalla(websocket: WebSocket) -> None:
     registrar_conexion(websocket)  # revocar la sesión o el token la cierra
     filtro, desde = pantalla_ws.parametros(websocket)
     informes = InformesVoz(ctx, quien) if quien and quien.rol == TipoDispositivo.PANTALLA else None
+    # La TV pide la espera estimada por trámite (?esperas=1); otras páginas no la reciben.
+    extra = None
+    if websocket.query_params.get("esperas") == "1":
+        cache = esperas.de_app(websocket.app, ctx.alm, ctx.reloj)
+
+        def extra(seq: int, despertar: Callable[[], None]) -> str | None:
+            return cache.mensaje(slug, seq, despertar)
+
     await pantalla_ws.servir(
         websocket,
         ctx.hub,
@@ -88,6 +98,7 @@ async def websocket_pantalla(websocket: WebSocket) -> None:
         filtro=filtro,
         desde=desde,
         al_mensaje=informes.recibir if informes else None,
+        extra=extra,
     )
     if informes:
         await informes.desconectada()
@@ -117,6 +128,7 @@ async def pagina_pantalla(request: Request) -> Response:
                 "voz": voz.leer_config(conn, c.id),
             }
 
+    ultimos = leer_ultimos(request.query_params.get("ultimos"))
     datos = await run_in_threadpool(centro)
     config: voz.ConfigVoz = datos["voz"]
     return respuesta_pantalla(
@@ -129,6 +141,7 @@ async def pagina_pantalla(request: Request) -> Response:
             velocidad_voz=config.velocidad,
             volumen=config.volumen,
             idiomas_voz=",".join(voz.IDIOMAS),
+            maximo_llamados=ultimos,
         ),
     )
 

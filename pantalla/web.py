@@ -16,6 +16,8 @@ from starlette.responses import HTMLResponse
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
+from turnos.errores import EntradaInvalida
+
 DIRECTORIO = Path(__file__).resolve().parent
 PLANTILLAS = DIRECTORIO / "plantillas"
 ESTATICOS = DIRECTORIO / "static"
@@ -40,8 +42,21 @@ class OpcionesPantalla:
     idiomas_voz: str = "es-MX,es-419,es-US,es"  # orden de preferencia; "es" = cualquier español
     rotacion_s: int = 12  # segundos por mensaje
     zona_horaria: str = "America/Mexico_City"
-    maximo_llamados: int = 8  # llamados activos visibles
+    maximo_llamados: int = 8  # últimos llamados visibles (en curso y ya atendidos); ?ultimos=N
     silencio_max_s: int = 45  # sin mensajes (ni latidos) por más tiempo: reconectar
+
+
+ULTIMOS_RANGO = (1, 20)
+
+
+def leer_ultimos(crudo: str | None) -> int:
+    """``?ultimos=N`` de la URL de la pantalla: cuántos últimos llamados mostrar (1 a 20)."""
+    if crudo is None:
+        return OpcionesPantalla.maximo_llamados
+    minimo, maximo = ULTIMOS_RANGO
+    if not crudo.strip().isdigit() or not minimo <= int(crudo) <= maximo:
+        raise EntradaInvalida(f"ultimos: un número de {minimo} a {maximo}.")
+    return int(crudo)
 
 
 @lru_cache(maxsize=1)

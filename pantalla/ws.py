@@ -32,6 +32,10 @@ CIERRE_DESBORDE = 1013  # "try again later": el cliente se reconecta con ``desde
 
 # Marca interna que el vigía mete en la cola cuando toca un latido.
 _LATIDO: Evento = {"tipo": "latido"}
+# Marca que mete ``extra`` cuando tiene listo un mensaje adicional nuevo.
+_EXTRA: Evento = {"tipo": "extra"}
+# (seq, despertar) -> mensaje adicional ya listo (o None); ver ``servir``.
+Extra = Callable[[int, Callable[[], None]], str | None]
 
 
 # Un mismo evento sin filtrar se serializa una vez para todas las pantallas.
@@ -179,6 +183,7 @@ async def servir(
     maximo_replay: int = 1000,
     maximo_cola: int = 256,
     al_mensaje: AlMensaje | None = None,
+    extra: Extra | None = None,
 ) -> str:
     """Atiende un websocket ya aceptado y autenticado hasta que termine.
 
@@ -187,7 +192,10 @@ async def servir(
     inexistente): entonces se manda un snapshot. Un envío que tarda más de
     ``timeout_envio_s`` (más medio paso del vigía) corta la conexión. Devuelve el motivo:
     ``desconectado``, ``desbordado`` o ``lento``. ``al_mensaje`` recibe lo que el cliente
-    manda (p. ej. el estado de voz y audio de la pantalla).
+    manda (p. ej. el estado de voz y audio de la pantalla). ``extra(seq, despertar)`` da un
+    mensaje más (p. ej. las esperas por trámite) sin esperar: lo que tenga ya (o None); si prepara
+    uno nuevo, llama ``despertar()`` al tenerlo. Se manda tras sincronizar, tras cada evento o
+    latido y al despertar, si cambió desde el último enviado.
     """
     tarea = asyncio.current_task()
     assert tarea is not None
@@ -197,12 +205,35 @@ async def servir(
     )
     lector = asyncio.create_task(_leer_hasta_cierre(websocket, sus, al_mensaje))
     sesion.armar_vigia(tarea, sus)
+    enviado_extra: str | None = None
+
+    def despertar() -> None:
+        sus.senalar(_EXTRA)
+
+    async def mandar_extra() -> None:
+        nonlocal enviado_extra
+        if extra is None:
+            return
+        try:
+            texto = extra(sesion.ultimo, despertar)
+        except Exception:  # un dato accesorio no tumba la pantalla: se reintenta en el próximo
+            log.exception("no se pudo preparar el mensaje adicional de %s", centro)
+            return
+        if texto is not None and texto != enviado_extra:
+            enviado_extra = texto
+            await sesion.enviar_texto(texto)
+
     try:
         await sesion.sincronizar(desde)
+        await mandar_extra()
         while (evento := await sus.recibir()) is not None:
+            if evento is _EXTRA:
+                await mandar_extra()
+                continue
             if evento is _LATIDO:
                 sesion.latido_pendiente = False
                 await sesion.enviar_texto(json.dumps({"tipo": "latido", "seq": sesion.ultimo}))
+                await mandar_extra()
                 continue
             seq = int(evento["seq"])
             if seq <= sesion.ultimo:
@@ -211,6 +242,7 @@ async def servir(
                 await sesion.sincronizar(sesion.ultimo)  # rellena el hueco (incluye este)
             else:
                 await sesion.enviar_evento(evento)
+            await mandar_extra()
         motivo = "desbordado" if sus.desbordada else "desconectado"
     except asyncio.CancelledError:
         if not sesion.lento:

@@ -28,10 +28,6 @@ def _almacen(args: argparse.Namespace) -> tuple[Settings, Almacen]:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
-    from turnos.web.borde import opciones_uvicorn
-
     settings = Settings.desde_entorno(
         db=args.db, host=args.host, port=args.port, workers=args.workers
     )
@@ -48,10 +44,29 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if aviso:
         print(aviso, file=sys.stderr)
     if args.demo:
-        from turnos.demo import sembrar
+        from turnos import demo
 
-        _imprimir_demo(sembrar(alm, tiempo.ahora()), base)
+        demo.imprimir(demo.sembrar(alm, tiempo.ahora()), base)
+        demo.extender_horario(alm, tiempo.ahora())
+        print(demo.AVISO_HORARIO + "\n")
     alm.motor.dispose()
+    try:
+        _correr_uvicorn(settings)
+    finally:
+        if args.demo:
+            from turnos import demo
+
+            _, alm = _almacen(argparse.Namespace(db=settings.db))
+            demo.restaurar_horario(alm, tiempo.ahora())
+            alm.motor.dispose()
+    return 0
+
+
+def _correr_uvicorn(settings: Settings) -> None:
+    import uvicorn
+
+    from turnos.web.borde import opciones_uvicorn
+
     env = {
         "TURNOS_DB": settings.db,
         "TURNOS_HOST": settings.host,
@@ -70,35 +85,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
         proxy_headers=True,
         **opciones_uvicorn(),
     )
-    return 0
-
-
-def _imprimir_demo(cred: Any, base: str) -> None:
-    print("\nCentro de demostración «demo» listo." + (" (recién creado)" if cred.nuevo else ""))
-    print(f"  Personal (ventanilla):  {base}/ventanilla")
-    print(f"  Administración:         {base}/admin")
-    print("\nCuentas (contraseñas nuevas en cada arranque con --demo):")
-    for usuario, rol, password in cred.usuarios:
-        print(f"  {usuario:<12} rol {rol:<10} contraseña {password}")
-    print("\nDispositivos (abra estas direcciones en el kiosco y en la pantalla de sala):")
-    for tipo, nombre, token in cred.dispositivos:
-        ruta = {
-            "kiosco": "/kiosco/demo",
-            "pantalla": "/pantalla/demo",
-            "tableta": "/encuesta/demo/1",  # la tableta de la ventanilla 1 (capacidad encuestas)
-        }.get(tipo)
-        if ruta:
-            print(f"  {tipo:<9} {nombre:<15} {base}{ruta}?token={token}")
-        else:
-            print(f"  {tipo:<9} {nombre:<15} token {token}")
-    print()
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from turnos.demo import sembrar
+    from turnos import demo
 
     _, alm = _almacen(args)
-    _imprimir_demo(sembrar(alm, tiempo.ahora()), "http://127.0.0.1:8000")
+    demo.imprimir(demo.sembrar(alm, tiempo.ahora()), "http://127.0.0.1:8000")
+    print("Horario guardado: lunes a viernes de 08:30 a 15:30 (`serve --demo` abre a toda hora).")
     return 0
 
 
@@ -290,7 +284,9 @@ def parser() -> argparse.ArgumentParser:
 
     s = comando("serve", cmd_serve, "Inicia el servidor (aplica migraciones).")
     s.add_argument(
-        "--demo", action="store_true", help="Siembra el centro «demo» e imprime credenciales"
+        "--demo",
+        action="store_true",
+        help="Siembra el centro «demo», imprime credenciales y lo abre a toda hora mientras corre",
     )
     s.add_argument("--host")
     s.add_argument("--port", type=int)

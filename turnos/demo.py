@@ -1,6 +1,11 @@
 """Centro de demostración `demo`: catálogo estilo Guanajuato, 4 ventanillas, personal y dispositivos.
 
 Cada ejecución genera contraseñas y tokens nuevos (aleatorios) y los devuelve para imprimirlos.
+
+Horario: el guardado es el realista (`HORARIO`, lunes a viernes de 08:30 a 15:30). Para que la
+demo funcione a cualquier hora, `turnos serve --demo` lo extiende a todo el día solo para el
+centro demo mientras corre (`extender_horario`) y al detenerse lo devuelve al real
+(`restaurar_horario`); el texto que imprime lo dice (`AVISO_HORARIO`).
 """
 
 from __future__ import annotations
@@ -17,7 +22,17 @@ from turnos.db.almacen import Almacen
 from turnos.servicios import catalogo, cuentas
 
 SLUG = "demo"
-_TODO_EL_DIA = {d: ["00:00", "24:00"] for d in ("lun", "mar", "mie", "jue", "vie", "sab", "dom")}
+_DIAS = ("lun", "mar", "mie", "jue", "vie", "sab", "dom")
+HORARIO: dict[str, list[str] | None] = {
+    d: (["08:30", "15:30"] if d not in ("sab", "dom") else None) for d in _DIAS
+}
+TOLERANCIA_MIN = 15
+_TODO_EL_DIA: dict[str, list[str] | None] = {d: ["00:00", "24:00"] for d in _DIAS}
+AVISO_HORARIO = (
+    "Demo: horario real de lunes a viernes de 08:30 a 15:30; fuera de él la demo abre de todos "
+    "modos mientras corre `turnos serve --demo` (solo el centro demo). Al detenerla vuelve al "
+    "horario real."
+)
 
 TRAMITES = [
     dict(
@@ -195,15 +210,15 @@ def sembrar(alm: Almacen, ahora: datetime, carpeta_tickets: Path | None = None) 
             alm,
             SLUG,
             "Centro MAS de demostración (Guanajuato)",
-            horario=_TODO_EL_DIA,
-            tolerancia_min=0,
+            horario=HORARIO,
+            tolerancia_min=TOLERANCIA_MIN,
             mensajes=[
                 "Bienvenido. Tome su turno en el kiosco.",
                 "Los trámites del Programa MAS son gratuitos salvo los derechos de ley.",
                 "¿Le pidieron dinero extra? Denúncielo: es corrupción.",
             ],
             pie_ticket=[
-                "Horario: todos los días, las 24 horas (demostración)",
+                "Horario: lunes a viernes de 8:30 a 15:30",
                 "Denuncie la corrupción en el buzón ciudadano: escanee el QR.",
             ],
         )
@@ -235,6 +250,18 @@ def sembrar(alm: Almacen, ahora: datetime, carpeta_tickets: Path | None = None) 
         token = _token_dispositivo(alm, tipo, nombre, ahora, impresora if tipo == "kiosco" else "")
         cred.dispositivos.append((tipo, nombre, token))
     return cred
+
+
+def extender_horario(alm: Almacen, ahora: datetime) -> None:
+    """Abre el centro demo a toda hora (lo llama `serve --demo` al arrancar)."""
+    catalogo.actualizar_centro(alm, SLUG, {"horario": _TODO_EL_DIA, "tolerancia_min": 0}, ahora)
+
+
+def restaurar_horario(alm: Almacen, ahora: datetime) -> None:
+    """Devuelve el centro demo a su horario real (al detener `serve --demo`)."""
+    catalogo.actualizar_centro(
+        alm, SLUG, {"horario": HORARIO, "tolerancia_min": TOLERANCIA_MIN}, ahora
+    )
 
 
 def _token_dispositivo(
@@ -272,3 +299,25 @@ def _token_dispositivo(
             },
         )
     return token
+
+
+def imprimir(cred: Credenciales, base: str) -> None:
+    """Lo que `turnos serve --demo` y `turnos demo` muestran: direcciones, cuentas y tokens."""
+    print("\nCentro de demostración «demo» listo." + (" (recién creado)" if cred.nuevo else ""))
+    print(f"  Personal (ventanilla):  {base}/ventanilla")
+    print(f"  Administración:         {base}/admin")
+    print("\nCuentas (contraseñas nuevas en cada arranque con --demo):")
+    for usuario, rol, password in cred.usuarios:
+        print(f"  {usuario:<12} rol {rol:<10} contraseña {password}")
+    print("\nDispositivos (abra estas direcciones en el kiosco y en la pantalla de sala):")
+    for tipo, nombre, token in cred.dispositivos:
+        ruta = {
+            "kiosco": "/kiosco/demo",
+            "pantalla": "/pantalla/demo",
+            "tableta": "/encuesta/demo/1",  # la tableta de la ventanilla 1 (capacidad encuestas)
+        }.get(tipo)
+        if ruta:
+            print(f"  {tipo:<9} {nombre:<15} {base}{ruta}?token={token}")
+        else:
+            print(f"  {tipo:<9} {nombre:<15} token {token}")
+    print()

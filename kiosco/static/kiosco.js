@@ -12,6 +12,7 @@
   let temporizador = null;
   let regresoMs = inactividadMs;
   const REINTENTOS = 2;
+  const asistido = window.KioscoAsistido || null; // modo asistido (asistido.js)
 
   function mostrar(nombre) {
     actual = nombre;
@@ -21,12 +22,15 @@
     if (titulo) titulo.focus({ preventScroll: true });
     if (nombre === "cita") document.getElementById("folio-cita").focus();
     reiniciarInactividad();
+    if (asistido) asistido.leer(document.querySelector(`[data-pantalla="${nombre}"]`));
   }
 
   // Tras un rato sin toques se vuelve al inicio recargando: catálogo, horario y avisos frescos.
   function reiniciarInactividad() {
     clearTimeout(temporizador);
-    const espera = actual === "ticket" ? regresoMs : actual === "inicio" ? 5 * inactividadMs : inactividadMs;
+    // En modo asistido el inicio tampoco espera de más: el siguiente no debe heredarlo.
+    const inicioMs = asistido && asistido.activo() ? inactividadMs : 5 * inactividadMs;
+    const espera = actual === "ticket" ? regresoMs : actual === "inicio" ? inicioMs : inactividadMs;
     temporizador = setTimeout(() => {
       if (!ocupado) window.location.reload();
       else reiniciarInactividad();
@@ -59,6 +63,8 @@
     imp.textContent = datos.impresion.mensaje;
     imp.classList.toggle("falla", datos.impresion.estado !== "impreso");
     regresoMs = (datos.regreso_s || 30) * 1000;
+    const seccion = document.querySelector('[data-pantalla="ticket"]');
+    seccion.dataset.lectura = [t.lectura, datos.impresion.mensaje].filter(Boolean).join(" ");
     mostrar("ticket");
   }
 
@@ -130,6 +136,8 @@
   document.addEventListener("click", (ev) => {
     const boton = ev.target.closest("button");
     if (!boton || boton.disabled || ocupado) return;
+    // «Listo» en el ticket termina la interacción de esta persona: el kiosco vuelve a normal.
+    if (boton.dataset.ir && actual === "ticket" && asistido) asistido.apagar();
     if (boton.dataset.ir) mostrar(boton.dataset.ir);
     else if (boton.dataset.tomar) tomar(boton.dataset.tomar, boton.dataset.clase);
   });

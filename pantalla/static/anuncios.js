@@ -1,5 +1,6 @@
 // Anuncios de la pantalla: campana sintetizada (Web Audio) y voz en español, EN COLA:
 // llamados seguidos se anuncian uno tras otro, cada uno una vez, sin pisarse.
+// Requiere /static/voz.js (núcleo) cargado antes.
 window.TurnosAnuncios = (function () {
   "use strict";
 
@@ -11,45 +12,10 @@ window.TurnosAnuncios = (function () {
   };
 
   const pausa = (ms) => new Promise((r) => setTimeout(r, ms));
-  const IDIOMAS = ["es-MX", "es-419", "es-US", "es"];
-  const ESPERA_VOCES_MS = 15000; // speech-dispatcher tarda unos segundos en dar sus voces
-
-  // La voz con ese nombre si existe; si no, la primera de cada idioma en el orden dado
-  // ("es" = cualquier español). El orden y el nombre los decide el servidor.
-  function elegirVoz(voces, nombre, idiomas) {
-    const idioma = (v) => (v.lang || "").replace("_", "-").toLowerCase();
-    if (nombre) {
-      const exacta = voces.find((v) => v.name === nombre);
-      if (exacta) return exacta;
-    }
-    for (const buscado of (idiomas && idiomas.length ? idiomas : IDIOMAS)) {
-      const b = buscado.toLowerCase();
-      const v = voces.find((x) => idioma(x) === b) ||
-        (b.indexOf("-") < 0 ? voces.find((x) => idioma(x).startsWith(b + "-")) : null);
-      if (v) return v;
-    }
-    return null;
-  }
-
-  // Las voces llegan tarde (evento voiceschanged): se espera un poco antes de decir que no hay.
-  let espera = null; // se espera una sola vez: sin voces, los llamados no se atrasan
-  function voces() {
-    const s = window.speechSynthesis;
-    if (!s) return Promise.resolve([]);
-    if (s.getVoices().length) return Promise.resolve(s.getVoices());
-    espera = espera || new Promise((listo) => {
-      const fin = () => {
-        clearTimeout(reloj);
-        if (s.removeEventListener) s.removeEventListener("voiceschanged", cambio);
-        listo();
-      };
-      // Chromium puede avisar un cambio con la lista aún vacía: se sigue esperando.
-      const cambio = () => { if (s.getVoices().length) fin(); };
-      const reloj = setTimeout(fin, ESPERA_VOCES_MS);
-      if (s.addEventListener) s.addEventListener("voiceschanged", cambio);
-    });
-    return espera.then(() => s.getVoices());
-  }
+  // Elección de voz y espera de voces: compartidas con el kiosco (núcleo, /static/voz.js).
+  const IDIOMAS = window.TurnosVoz.IDIOMAS;
+  const elegirVoz = window.TurnosVoz.elegirVoz;
+  const voces = window.TurnosVoz.voces;
 
   // Vista previa (p. ej. en /admin): dice una frase con la voz, velocidad y volumen dados.
   async function probar(frase, opciones) {

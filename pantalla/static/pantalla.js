@@ -24,17 +24,20 @@
 
   const ACTIVOS = new Set(["llamado", "en_atencion"]);
   const LLAMADOS = new Set(["turno_llamado", "turno_rellamado"]);
-  const SALEN = new Set([
-    "turno_finalizado", "turno_ausente", "turno_cancelado", "turno_transferido", "turno_expirado",
-  ]);
+  const SALEN = new Set(["turno_cancelado", "turno_transferido", "turno_expirado"]);
+  // Atendidos o ausentes siguen a la vista como «últimos llamados» (quien se distrajo ve que ya
+  // lo llamaron y a dónde) hasta que los empujan llamados nuevos (cfg.maximo en total).
+  const TERMINAN = { turno_finalizado: "atendido", turno_ausente: "ausente" };
 
-  // llamados: activos, el más reciente primero. cola: clave -> {nombre, esperando}.
+  // llamados: los últimos llamados, el más reciente primero. cola: clave -> {nombre, esperando,
+  // espera (texto del servidor)}.
   const estado = { seq: null, llamados: [], cola: {}, mensajes: [] };
 
   // ---------------------------------------------------------------- eventos
 
   function procesar(msg) {
     if (msg.tipo === "snapshot") return aplicarSnapshot(msg);
+    if (msg.tipo === "esperas") return aplicarEsperas(msg.esperas || {});
     if (typeof msg.seq !== "number") return;
     if (msg.tipo === "latido") {
       if (estado.seq === null || msg.seq > estado.seq) fijarSeq(msg.seq);
@@ -62,9 +65,19 @@
       folio: l.folio, tramite: l.tramite, tramite_nombre: l.tramite_nombre,
       ventanilla: l.ventanilla || {}, estado: l.estado, seq: l.seq,
     }));
+    const antes = estado.cola;
     estado.cola = {};
     for (const [clave, c] of Object.entries(s.cola || {})) {
-      estado.cola[clave] = { nombre: c.nombre || clave, esperando: c.esperando || 0 };
+      const espera = antes[clave] ? antes[clave].espera : "";
+      estado.cola[clave] = { nombre: c.nombre || clave, esperando: c.esperando || 0, espera: espera };
+    }
+    renderizar(false);
+  }
+
+  // Espera estimada por trámite: el texto ya viene preparado del servidor.
+  function aplicarEsperas(esperas) {
+    for (const [clave, texto] of Object.entries(esperas)) {
+      if (estado.cola[clave]) estado.cola[clave].espera = texto;
     }
     renderizar(false);
   }
@@ -72,7 +85,7 @@
   function aplicarEvento(e) {
     const t = e.turno;
     for (const [clave, n] of Object.entries(e.cola || {})) {
-      if (!estado.cola[clave]) estado.cola[clave] = { nombre: clave, esperando: 0 };
+      if (!estado.cola[clave]) estado.cola[clave] = { nombre: clave, esperando: 0, espera: "" };
       estado.cola[clave].esperando = n;
     }
     if (t && t.tramite_nombre && estado.cola[t.tramite]) {
@@ -86,11 +99,15 @@
         ventanilla: e.ventanilla || {}, estado: "llamado", seq: e.seq,
       };
       estado.llamados.unshift(llamado);
+      estado.llamados = estado.llamados.slice(0, cfg.maximo);
       encolarAnuncio(llamado);
       nuevo = true;
     } else if (e.tipo === "turno_iniciado" && t) {
       const l = estado.llamados.find((x) => x.folio === t.folio);
       if (l) l.estado = "en_atencion";
+    } else if (TERMINAN[e.tipo] && t) {
+      const l = estado.llamados.find((x) => x.folio === t.folio);
+      if (l) l.estado = TERMINAN[e.tipo];
     } else if (SALEN.has(e.tipo) && t) {
       quitar(t.folio);
     } else if (e.tipo === "cierre_dia") {
@@ -110,12 +127,18 @@
   }
 
   function renderizar(destacar) {
+    // Al frente, el llamado activo más reciente; abajo, los demás últimos llamados.
+    const enCurso = estado.llamados.find((l) => ACTIVOS.has(l.estado));
     const visibles = estado.llamados.slice(0, cfg.maximo);
+    if (enCurso && visibles[0] !== enCurso) {
+      visibles.splice(visibles.indexOf(enCurso), 1);
+      visibles.unshift(enCurso);
+    }
     const actual = $("actual");
-    if (visibles.length) {
+    if (enCurso) {
       actual.classList.remove("vacio");
-      $("actual-folio").textContent = visibles[0].folio;
-      $("actual-ventanilla").textContent = textoVentanilla(visibles[0].ventanilla);
+      $("actual-folio").textContent = enCurso.folio;
+      $("actual-ventanilla").textContent = textoVentanilla(enCurso.ventanilla);
     } else {
       actual.classList.add("vacio");
       $("actual-folio").textContent = "—";
@@ -124,7 +147,7 @@
     if (destacar) destellar(actual);
 
     const cuerpo = $("recientes");
-    cuerpo.replaceChildren(...visibles.slice(1).map((l) => {
+    cuerpo.replaceChildren(...visibles.slice(enCurso ? 1 : 0).map((l) => {
       const fila = document.createElement("tr");
       fila.className = l.estado;
       fila.dataset.folio = l.folio;
@@ -156,6 +179,12 @@
       cuantos.className = "cuantos";
       cuantos.textContent = String(c.esperando);
       li.append(nombre, cuantos);
+      if (c.espera) {
+        const espera = document.createElement("span");
+        espera.className = "espera-estimada";
+        espera.textContent = c.espera;
+        li.append(espera);
+      }
       return li;
     }));
     ajustarCola();
@@ -237,7 +266,7 @@
   const anunciador = window.TurnosAnuncios.crear(cfg, {
     estado: mostrarSonido,
     // Si ya lo atendieron (o lo cerraron) mientras esperaba su turno de voz, se omite.
-    sigueActivo: (folio) => estado.llamados.some((x) => x.folio === folio),
+    sigueActivo: (folio) => estado.llamados.some((x) => x.folio === folio && ACTIVOS.has(x.estado)),
     destellar: destellarFolio,
     textoVentanilla: textoVentanilla,
     avisoSonido: (mostrar) => { $("activar-sonido").hidden = !mostrar; },
@@ -256,6 +285,7 @@
     const q = new URLSearchParams();
     if (cfg.token) q.set("token", cfg.token);
     if (cfg.tramites) q.set("tramites", cfg.tramites);
+    q.set("esperas", "1"); // la espera estimada por trámite llega por push con los eventos
     if (estado.seq !== null) q.set("desde", String(estado.seq));
     return `${protocolo}//${location.host}${cfg.ws}?${q}`;
   }

@@ -16,7 +16,8 @@ import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket
 
 from pantalla.banco import AlmacenMemoria, ServidorHilo
@@ -25,6 +26,9 @@ from pantalla.ws import parametros, servir
 from tests.browser.conftest import ARGS
 from tests.conftest import omitir
 from turnos.eventos.hub import Hub
+from turnos.web.app import RAIZ
+
+ESTATICOS_NUCLEO = RAIZ / "static"
 
 pytestmark = pytest.mark.browser
 
@@ -91,6 +95,7 @@ class Sala:
                 Route("/pantalla/{centro}", pagina),
                 WebSocketRoute("/ws/pantalla/{centro}", pantalla_ws),
                 montar_estaticos(),
+                Mount("/static", StaticFiles(directory=ESTATICOS_NUCLEO)),  # voz.js compartida
             ]
         )
 
@@ -198,7 +203,8 @@ def test_llamado_muestra_folio_y_ventanilla_y_se_anuncia_en_orden(
         assert filas == ["A-002Ventanilla 3", "B-001Ventanilla 2", "A-001Ventanilla 4"]
         assert pagina.locator("#cola li[data-tramite=LIC] .cuantos").text_content() == "0"
 
-        # Un re-llamado se anuncia otra vez; lo atendido o ausente sale del área de llamados.
+        # Un re-llamado se anuncia otra vez; lo atendido o ausente deja el frente pero sigue
+        # entre los últimos llamados (para quien se distrajo), marcado y sin anunciarse.
         sala.llamar(turnos[0], 4, tipo="turno_rellamado")
         esperar_dichos(pagina, 5)
         assert dichos(pagina)[4] == "Turno a 1, Ventanilla 4"
@@ -207,7 +213,14 @@ def test_llamado_muestra_folio_y_ventanilla_y_se_anuncia_en_orden(
         sala.publicar(al.agregar("turno_ausente", turnos[2], 3))
         expect(pagina.locator("#actual-folio")).to_have_text("B-002", timeout=15_000)
         # los dos eventos llegan por separado: esperar a que el segundo también se aplique
-        expect(pagina.locator("#recientes tr")).to_have_text(["B-001Ventanilla 2"], timeout=15_000)
+        expect(pagina.locator("#recientes tr")).to_have_class(
+            ["atendido", "ausente", "llamado"], timeout=15_000
+        )
+        assert pagina.locator("#recientes tr").all_text_contents() == [
+            "A-001Ventanilla 4",
+            "A-002Ventanilla 3",
+            "B-001Ventanilla 2",
+        ]
         pagina.wait_for_timeout(300)
         assert len(dichos(pagina)) == 5  # nada se repitió
         assert pagina.errores == []

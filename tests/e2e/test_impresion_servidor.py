@@ -202,13 +202,14 @@ def test_demo_imprime_en_su_archivo(tmp_path: Path):
     from turnos.db.almacen import Almacen
     from turnos.db.migrar import migrar
     from turnos.db.motor import crear_motor
-    from turnos.demo import sembrar
+    from turnos.demo import extender_horario, sembrar
     from turnos.tiempo import ahora
 
     db = f"sqlite:///{tmp_path / 'demo.db'}"
     motor = crear_motor(db)
     migrar(motor)
     cred = sembrar(Almacen(motor), ahora(), tmp_path)
+    extender_horario(Almacen(motor), ahora())  # como `serve --demo`: abre a cualquier hora
     motor.dispose()
     token = next(t for tipo, nombre, t in cred.dispositivos if nombre == "kiosco-entrada")
     with servidor(db) as s:

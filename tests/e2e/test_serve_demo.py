@@ -1,0 +1,61 @@
+"""`turnos serve --demo` en un proceso real: dice cómo abre fuera del horario real, emite a
+cualquier hora (la del reloj de la máquina) y al detenerse deja guardado el horario real."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import httpx
+
+from tests.servidor import puerto_libre
+from turnos import demo
+from turnos.db.almacen import Almacen
+from turnos.db.motor import crear_motor
+from turnos.servicios import consultas
+
+
+def test_serve_demo_abre_a_cualquier_hora_y_al_salir_restaura(tmp_path, sqlite_url):
+    puerto = puerto_libre()
+    env = {**os.environ, "TURNOS_URL_PUBLICA": ""}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "turnos.cli", "serve", "--demo", "--db", sqlite_url,
+         "--port", str(puerto)],
+        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    salida: list[str] = []
+    try:
+        assert proc.stdout is not None
+        token = ""
+        limite = time.monotonic() + 60
+        while demo.AVISO_HORARIO not in "".join(salida):
+            assert time.monotonic() < limite and proc.poll() is None, "".join(salida)
+            linea = proc.stdout.readline()
+            salida.append(linea)
+            if "/kiosco/demo?token=" in linea:
+                token = linea.rsplit("token=", 1)[1].strip()
+        url = f"http://127.0.0.1:{puerto}"
+        while True:
+            try:
+                httpx.get(f"{url}/salud", timeout=2)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < limite and proc.poll() is None
+                time.sleep(0.2)
+        r = httpx.post(
+            f"{url}/api/v1/kiosco/demo/turnos",
+            json={"tramite": "ACT"},
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=30,
+        )
+        assert r.status_code == 201, r.text  # a la hora que sea que corra la prueba
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.wait(30)
+    motor = crear_motor(sqlite_url)
+    with Almacen(motor).lectura() as conn:
+        assert consultas.centro(conn, "demo").horario == demo.HORARIO
+    motor.dispose()
