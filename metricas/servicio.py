@@ -8,7 +8,7 @@ import asyncio
 import logging
 from typing import Any
 
-from metricas import consultas, prometheus
+from metricas import acumulado, consultas, prometheus
 
 log = logging.getLogger("turnos.metricas")
 PERIODO_S = 15 * 60
@@ -34,3 +34,9 @@ async def detener(app: Any) -> None:
     tarea = getattr(app.state, "precalentado", None)
     if tarea is not None and not tarea.done():
         tarea.cancel()
+    exp = getattr(app.state, "metricas_exportador", None)
+    if exp is not None:  # lo leído de la bitácora queda guardado para el próximo arranque
+        try:
+            await asyncio.to_thread(acumulado.guardar_si_toca, exp.estado, True)
+        except Exception:  # noqa: BLE001 - solo acelera el próximo arranque
+            log.warning("no se guardaron los acumulados de /metrics", exc_info=True)
