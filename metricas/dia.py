@@ -201,15 +201,20 @@ def calcular_dia(
     for h in sorted(por_hora):  # por hora no se cuentan ventanillas ni personas
         a = r.por_hora[h] = por_hora[h]
         a.ventanillas, a.usuarios = set(), set()
+    # Miles de filas por día: los histogramas destino de cada (trámite, ventanilla, persona,
+    # reloj) se buscan una vez, no en cada fila.
+    destinos_de: dict[tuple[Any, Any, Any, str], list[dict[int, int]]] = {}
     for tid, vid, uid, reloj, cubeta, n in conn.execute(_HIST, p):
-        nombre = "hist_espera" if reloj == "e" else "hist_atencion"
-        cubeta = int(cubeta)
-        destinos = [r.total, r.por_tramite[tid]]
-        destinos += [r.por_ventanilla[vid]] if vid is not None else []
-        destinos += [r.por_usuario[uid]] if uid is not None else []
-        for a in destinos:
-            h = getattr(a, nombre)
-            h[cubeta] = h.get(cubeta, 0) + int(n)
+        destinos = destinos_de.get((tid, vid, uid, reloj))
+        if destinos is None:
+            nombre = "hist_espera" if reloj == "e" else "hist_atencion"
+            grupos = [r.total, r.por_tramite[tid]]
+            grupos += [r.por_ventanilla[vid]] if vid is not None else []
+            grupos += [r.por_usuario[uid]] if uid is not None else []
+            destinos = destinos_de[(tid, vid, uid, reloj)] = [getattr(a, nombre) for a in grupos]
+        cubeta, n = int(cubeta), int(n)
+        for hist in destinos:
+            hist[cubeta] = hist.get(cubeta, 0) + n
     inicio, fin = kpis.limites_dia(dia, zona)
     punta = conn.execute(_PUNTA, {"c": centro_id}).scalar() or 0
     s0 = seq_antes_de(conn, centro_id, inicio - _LOOKBACK_MS, punta)

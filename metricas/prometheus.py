@@ -347,6 +347,7 @@ def exportador_de(app: Any) -> Exportador:
 
 
 def precalentar(app: Any) -> None:
-    """Lee la bitácora completa una vez (p. ej. en un hilo al arrancar): el primer scrape ya
-    no paga el recorrido inicial."""
-    exportador_de(app).estado.actualizar()
+    """Un scrape completo en un hilo al arrancar: parte de lo guardado y lee la bitácora que
+    falte, importa lo que las capacidades agregan, calcula la precisión de la ETA de ayer y
+    formatea el texto; el primer scrape real ya no paga nada de eso."""
+    exportador_de(app).texto()
