@@ -1,8 +1,10 @@
 """Benchmark de métricas: un mes con 1,000,000 de turnos en 40 trámites (SQLite) y el costo del
-reporte mensual; y el scrape de /metrics con 50 centros × 40 trámites.
+reporte mensual (nunca resumido, tras resumir y en memoria); y el scrape de /metrics con 50
+centros × 40 trámites, incluido el primer scrape de un proceso nuevo tras reiniciar.
 
-Los datos se insertan directo en SQLite (executemany en una transacción): lo que se mide es la
-lectura, no la emisión. Imprime cifras; no afirma nada. Resultados en docs/KPIS.md (Rendimiento).
+Los datos se insertan directo en SQLite (executemany en una transacción, como una importación):
+lo que se mide es la lectura, no la emisión. Imprime cifras; no afirma nada. Resultados en
+docs/PERFORMANCE.md (Métricas) y docs/KPIS.md (Rendimiento).
 
 Uso: python bench/bench_metricas.py [--turnos 1000000] [--centros 50] [--repeticiones 5]
 """
@@ -310,7 +312,8 @@ def bench_reporte(dir_: Path, turnos: int, repeticiones: int) -> None:
     consultas.olvidar_cache()
     frio = _cronometrar(mensual, 1)
     print(
-        f"  reporte mensual en frío (calcula los {len(_dias_habiles(MES))} días): {frio[0]:.0f} ms"
+        f"  reporte mensual sobre datos nunca resumidos (calcula los {len(_dias_habiles(MES))}"
+        f" días, {getattr(consultas, 'PARALELO', 1)} conexiones): {frio[0]:.0f} ms"
     )
     print(
         f"  reporte mensual con días cerrados en caché: {_fmt(_cronometrar(mensual, repeticiones))}"
@@ -354,9 +357,17 @@ def bench_scrape(dir_: Path, centros: int, por_tramite: int, repeticiones: int) 
     frio = _cronometrar(exp.texto, 1)
     texto = exp.texto()
     print(
-        f"  primer scrape del proceso (recorre la bitácora): {frio[0]:.0f} ms;"
+        f"  primer scrape de una base nunca raspada (recorre la bitácora): {frio[0]:.0f} ms;"
         f" {len(texto) / 1e6:.1f} MB, {texto.count(NL):,} líneas"
     )
+    for _ in range(2):  # cada vez en un proceso nuevo, como tras reiniciar el servidor
+        r = subprocess.run(
+            [sys.executable, __file__, "--primer-scrape", str(ruta)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        print("  " + r.stdout.strip())
     print(f"  scrape sin cambios: {_fmt(_cronometrar(exp.texto, repeticiones))}")
     con = sqlite3.connect(ruta)
     cols = {r[1] for r in con.execute("PRAGMA table_info(evento)")}
@@ -365,7 +376,7 @@ def bench_scrape(dir_: Path, centros: int, por_tramite: int, repeticiones: int) 
     def con_cambios() -> None:
         # Un evento nuevo en 5 centros: solo esos se vuelven a leer y formatear.
         with con:
-            for c in range(1, 6):
+            for c in range(1, min(5, centros) + 1):
                 seq = con.execute("SELECT seq FROM cadena WHERE centro_id = ?", (c,)).fetchone()[0]
                 con.execute(
                     f"INSERT INTO evento (centro_id, seq, ts_ms, tipo, datos, hash_previo, hash"
@@ -376,12 +387,56 @@ def bench_scrape(dir_: Path, centros: int, por_tramite: int, repeticiones: int) 
         exp.texto()
 
     print(
-        f"  scrape con eventos nuevos en 5 centros: {_fmt(_cronometrar(con_cambios, repeticiones))}"
+        f"  scrape con eventos nuevos en {min(5, centros)} centros:"
+        f" {_fmt(_cronometrar(con_cambios, repeticiones))}"
     )
     motor.dispose()
 
 
+def primer_scrape(ruta: Path) -> None:
+    """En un proceso nuevo (ya importado el código, como un servidor que arrancó): el primer
+    scrape completo y en qué se va (acumulados y bitácora, texto, ETA, otras capacidades)."""
+    from types import SimpleNamespace
+
+    from prometheus_client import generate_latest
+
+    from metricas import prometheus
+    from turnos.capacidades import descubrir
+    from turnos.db.almacen import Almacen
+
+    capacidades = [c for c in descubrir() if c.metricas is not None]
+    app = SimpleNamespace(
+        state=SimpleNamespace(
+            alm=Almacen(crear_motor(f"sqlite:///{ruta}")),
+            reloj=lambda: datetime(2026, 11, 2, 20, tzinfo=UTC),
+        )
+    )
+    exp = prometheus.exportador_de(app)
+    partes = {}
+    a = time.perf_counter()
+    exp.estado.actualizar()
+    partes["acumulados y bitácora"] = time.perf_counter()
+    exp.estado.texto()
+    partes["texto"] = time.perf_counter()
+    exp.eta.texto(exp.estado.alm, exp.estado.reloj())
+    partes["ETA"] = time.perf_counter()
+    for c in capacidades:
+        c.metricas(exp.estado.alm)
+        partes[c.nombre] = time.perf_counter()
+    generate_latest(exp.proceso)
+    partes["proceso"] = time.perf_counter()
+    total = (time.perf_counter() - a) * 1000
+    detalle, antes = [], a
+    for nombre, t in partes.items():
+        detalle.append(f"{nombre} {(t - antes) * 1000:.0f}")
+        antes = t
+    print(f"primer scrape tras reiniciar (proceso nuevo): {total:.0f} ms ({', '.join(detalle)} ms)")
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["--primer-scrape"]:
+        primer_scrape(Path(sys.argv[2]))
+        return
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--turnos", type=int, default=1_000_000)
     p.add_argument("--centros", type=int, default=50)

@@ -1,5 +1,5 @@
-"""Comandos `turnos reporte`, `turnos simular` y `turnos registro depurar` (los agrega
-turnos/cli.py con `registrar`)."""
+"""Comandos `turnos reporte`, `turnos simular`, `turnos metricas resumir` y `turnos registro
+depurar` (los agrega turnos/cli.py con `registrar`)."""
 
 from __future__ import annotations
 
@@ -151,6 +151,27 @@ def cmd_registro_depurar(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_metricas_resumir(args: argparse.Namespace) -> int:
+    from metricas import resumen
+    from turnos.kit import abrir_almacen
+
+    error = reportes.periodo_valido(args.desde, args.hasta)
+    if error:
+        raise EntradaInvalida(error)
+    _, alm = abrir_almacen(args)
+
+    def progreso(inicio: date, fin: date, cerrados: int) -> None:
+        print(f"  {inicio} a {fin}: {cerrados} días cerrados resumidos", flush=True)
+
+    print(f"Resumiendo «{args.centro}» del {args.desde} al {args.hasta}…", flush=True)
+    cerrados, abiertos = resumen.resumir(
+        alm, args.centro, args.desde, args.hasta, tiempo.ahora(), progreso
+    )
+    nota = f"; {abiertos} días aún abiertos se calculan al pedirlos" if abiertos else ""
+    print(f"Listo: {cerrados} días resumidos en kpi_dia y /metrics al día{nota}.")
+    return 0
+
+
 def registrar(sub: Any, comando: Any) -> None:
     """Agrega los comandos al parser de `turnos` (ver turnos/cli.py)."""
     from metricas import eta
@@ -176,6 +197,18 @@ def registrar(sub: Any, comando: Any) -> None:
     s.add_argument("--minutos", type=int, default=240, help="Minutos simulados de operación")
     s.add_argument("--segundos-por-minuto", type=float, default=0.05, help="Compresión del tiempo")
     s.add_argument("--semilla", type=int, default=1)
+    met = sub.add_parser("metricas", help="Resúmenes de métricas").add_subparsers(
+        dest="accion", required=True
+    )
+    m = comando(
+        "resumir",
+        cmd_metricas_resumir,
+        "Resume los días de un periodo (kpi_dia) y la bitácora de /metrics; idempotente.",
+        met,
+    )
+    m.add_argument("--centro", required=True)
+    m.add_argument("--desde", required=True, type=_fecha, help="AAAA-MM-DD (día local)")
+    m.add_argument("--hasta", required=True, type=_fecha, help="AAAA-MM-DD (inclusive)")
     reg = sub.add_parser("registro", help="Registro de usuarios atendidos").add_subparsers(
         dest="accion", required=True
     )

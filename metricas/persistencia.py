@@ -75,22 +75,45 @@ def leer(conn: Connection, clase: Any, centro_id: int, dia: str) -> Any | None:
     return None if texto_ is None else de_json(clase, texto_)
 
 
+def leer_periodo(
+    conn: Connection, clase: Any, centro_id: int, desde: str, hasta: str
+) -> dict[str, Any]:
+    """{día: resumen} de lo guardado entre `desde` y `hasta` (una consulta por la llave)."""
+    return {
+        dia: de_json(clase, datos)
+        for dia, datos in conn.execute(
+            text(
+                "SELECT dia, datos FROM kpi_dia WHERE centro_id = :c AND dia BETWEEN :d AND :h"
+                " AND version = :v"
+            ),
+            {"c": centro_id, "d": desde, "h": hasta, "v": VERSION},
+        )
+    }
+
+
 def guardar(motor: Engine, centro_id: int, dia: Any) -> None:
-    """En su propia transacción corta; si otro proceso lo guardó primero, da igual. Guardar es una
-    optimización: si la BD está ocupada, el reporte sigue y el resumen se guarda otra vez."""
+    guardar_varios(motor, centro_id, [dia])
+
+
+def guardar_varios(motor: Engine, centro_id: int, dias: list[Any]) -> None:
+    """En una transacción corta (una sola confirmación para todo el periodo); si otro proceso los
+    guardó primero, da igual. Guardar es una optimización: si la BD está ocupada, el reporte sigue
+    y los resúmenes se guardan otra vez."""
+    if not dias:
+        return
     try:
         with motor.begin() as conn:
             conn.execute(
                 text("DELETE FROM kpi_dia WHERE centro_id = :c AND dia = :d"),
-                {"c": centro_id, "d": dia.dia},
+                [{"c": centro_id, "d": d.dia} for d in dias],
             )
             conn.execute(
                 text(
                     "INSERT INTO kpi_dia (centro_id, dia, version, datos) VALUES (:c, :d, :v, :x)"
                 ),
-                {"c": centro_id, "d": dia.dia, "v": VERSION, "x": a_json(dia)},
+                [{"c": centro_id, "d": d.dia, "v": VERSION, "x": a_json(d)} for d in dias],
             )
     except IntegrityError:
         pass
     except OperationalError:
-        log.warning("no se guardó el resumen del %s (BD ocupada); se recalculará", dia.dia)
+        log.warning("no se guardaron %d resúmenes diarios (BD ocupada); se recalcularán", len(dias))

@@ -3,34 +3,30 @@
 Cada proceso lleva, por centro, la marca del último `seq` leído y suma solo los eventos nuevos
 (el `seq` de un centro avanza bajo el candado de su fila `cadena`, así que todo `seq` ≤ la punta
 ya está confirmado: no hay huecos). Por eso dos procesos dan las mismas cifras y un reinicio no
-pierde nada: el primer scrape de un proceso recorre la bitácora completa (ver `precalentar`).
+pierde nada. Los acumulados se guardan en `metricas_acumulado` (metricas/acumulado.py): el primer
+scrape de un proceso parte de ahí y lee solo la bitácora posterior, no la historia completa.
 
 Los medidores (en espera, espera más antigua, ventanillas) se leen en cada scrape con índices.
 El texto de cada centro se guarda y solo se vuelve a formatear cuando su `seq` cambia: con
 50 centros × 40 trámites son ~80 000 líneas que `generate_latest` tardaría ~0.8 s en escribir.
-`ColectorTurnos` ofrece las mismas cifras como un Collector de prometheus_client.
+`colector.ColectorTurnos` ofrece las mismas cifras como un Collector de prometheus_client.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from prometheus_client import CollectorRegistry, generate_latest
-from prometheus_client.core import (
-    CounterMetricFamily,
-    GaugeMetricFamily,
-    HistogramMetricFamily,
-    Metric,
-)
 from prometheus_client.gc_collector import GCCollector
 from prometheus_client.platform_collector import PlatformCollector
 from prometheus_client.process_collector import ProcessCollector
 from sqlalchemy import Connection, bindparam, text
 
+from metricas import acumulado
 from metricas.eta_metricas import PrecisionEta
 from turnos.capacidades import descubrir
 from turnos.tiempo import a_ms
@@ -125,6 +121,8 @@ class EstadoMetricas:
         self._catalogo_hasta = 0.0
         self._etiquetas: dict[int, str] = {}  # por trámite: 'centro="…",tramite="…"'
         self._candado = threading.RLock()  # actualizar y formatear, sin carreras
+        self.guardado: dict[int, int] | None = None  # seq guardado por centro (None: sin leer)
+        self.guardar_en = 0.0  # cuándo toca volver a guardar (monotonic)
 
     def _cargar_catalogo(self, conn: Connection) -> None:
         self.tramites = {f.id: f for f in conn.execute(_TRAMITES)}
@@ -139,10 +137,19 @@ class EstadoMetricas:
         return self.tramites.get(tid)
 
     def actualizar(self) -> Medidores:
-        with self._candado, self.alm.lectura() as conn:
+        with self._candado:
+            m = self._actualizar()
+            acumulado.guardar_si_toca(self)
+        return m
+
+    def _actualizar(self) -> Medidores:
+        with self.alm.lectura() as conn:
             if time.monotonic() >= self._catalogo_hasta:
                 self._cargar_catalogo(conn)  # metas y trámites nuevos, a lo más cada minuto
-            for cid, slug, punta in conn.execute(_PUNTAS).all():
+            puntas = conn.execute(_PUNTAS).all()
+            if self.guardado is None:
+                acumulado.cargar(self, conn, puntas)  # el proceso parte de lo guardado
+            for cid, slug, punta in puntas:
                 c = self.centros.setdefault(cid, _Centro(slug))
                 if punta and punta > c.seq:
                     self._leer(conn, cid, c, punta)
@@ -308,58 +315,6 @@ _AYUDA_MEDIDOR = {
 }
 
 
-class ColectorTurnos:
-    """Las mismas cifras como Collector de prometheus_client (p. ej. para otro registro)."""
-
-    def __init__(self, estado: EstadoMetricas) -> None:
-        self.estado = estado
-
-    def collect(self) -> Iterator[Metric]:
-        with self.estado._candado:
-            yield from self._familias()
-
-    def _familias(self) -> Iterator[Metric]:
-        e = self.estado
-        m = e.actualizar()
-        for nombre, ayuda in HISTOGRAMAS:
-            h = HistogramMetricFamily(
-                f"turnos_{nombre}_seconds", ayuda, labels=["centro", "tramite"]
-            )
-            for c in e.centros.values():
-                for (reloj, tid), v in sorted(c.hist.items()):
-                    if reloj == nombre:
-                        cubetas = [
-                            (str(float(b)), n) for b, n in zip(CUBETAS, v.cubetas, strict=True)
-                        ]
-                        h.add_metric(
-                            [c.slug, e.tramites[tid].clave], [*cubetas, ("+Inf", v.total)], v.suma
-                        )
-            yield h
-        for i, (nombre, _, ayuda) in enumerate(CONTADORES):
-            cm = CounterMetricFamily(
-                f"turnos_{nombre}", ayuda, labels=["centro", "tramite", "origen"]
-            )
-            for c in e.centros.values():
-                for (tid, origen), valores in sorted(c.contadores.items()):
-                    cm.add_metric([c.slug, e.tramites[tid].clave, origen], valores[i])
-            yield cm
-        fallas = CounterMetricFamily(
-            "turnos_impresiones_fallidas", "Tickets cuya impresión falló.", labels=["centro"]
-        )
-        for c in e.centros.values():
-            fallas.add_metric([c.slug], c.impresiones)
-        yield fallas
-        for familia, filas in e.filas_medidores(m).items():
-            g = GaugeMetricFamily(familia, _AYUDA_MEDIDOR[familia], labels=_etiquetas(filas))
-            for etiquetas, valor in filas:
-                g.add_metric(list(etiquetas.values()), valor)
-            yield g
-
-
-def _etiquetas(filas: list[tuple[dict[str, str], float]]) -> list[str]:
-    return list(filas[0][0]) if filas else ["centro"]
-
-
 def registro_proceso() -> CollectorRegistry:
     """Métricas estándar del proceso (CPU, memoria, descriptores, GC, versión de Python)."""
     r = CollectorRegistry(auto_describe=True)
@@ -392,6 +347,7 @@ def exportador_de(app: Any) -> Exportador:
 
 
 def precalentar(app: Any) -> None:
-    """Lee la bitácora completa una vez (p. ej. en un hilo al arrancar): el primer scrape ya
-    no paga el recorrido inicial."""
-    exportador_de(app).estado.actualizar()
+    """Un scrape completo en un hilo al arrancar: parte de lo guardado y lee la bitácora que
+    falte, importa lo que las capacidades agregan, calcula la precisión de la ETA de ayer y
+    formatea el texto; el primer scrape real ya no paga nada de eso."""
+    exportador_de(app).texto()

@@ -1,5 +1,5 @@
 """Arranque de métricas: en segundo plano, precalienta el colector de Prometheus y resume los
-días cerrados (consultas.precalentar, que los guarda en kpi_dia); luego repite el resumen cada
+días cerrados (resumen.precalentar, que los guarda en kpi_dia); luego repite el resumen cada
 `PERIODO_S`, así el reporte de un mes nunca recorre el mes entero."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import asyncio
 import logging
 from typing import Any
 
-from metricas import consultas, prometheus
+from metricas import acumulado, prometheus, resumen
 
 log = logging.getLogger("turnos.metricas")
 PERIODO_S = 15 * 60
@@ -22,7 +22,7 @@ async def iniciar(app: Any) -> None:
             log.warning("no se pudo precalentar /metrics", exc_info=True)
         while True:
             try:
-                await asyncio.to_thread(consultas.precalentar, app.state.alm, app.state.reloj())
+                await asyncio.to_thread(resumen.precalentar, app.state.alm, app.state.reloj())
             except Exception:  # noqa: BLE001
                 log.warning("no se pudieron resumir los días cerrados", exc_info=True)
             await asyncio.sleep(PERIODO_S)
@@ -34,3 +34,9 @@ async def detener(app: Any) -> None:
     tarea = getattr(app.state, "precalentado", None)
     if tarea is not None and not tarea.done():
         tarea.cancel()
+    exp = getattr(app.state, "metricas_exportador", None)
+    if exp is not None:  # lo leído de la bitácora queda guardado para el próximo arranque
+        try:
+            await asyncio.to_thread(acumulado.guardar_si_toca, exp.estado, True)
+        except Exception:  # noqa: BLE001 - solo acelera el próximo arranque
+            log.warning("no se guardaron los acumulados de /metrics", exc_info=True)

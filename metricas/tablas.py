@@ -3,7 +3,7 @@ vez y el reporte de un mes lee ~30 filas en vez de recorrer un millón de tramos
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Text
+from sqlalchemy import BigInteger, Column, Text
 from sqlmodel import Field, SQLModel
 
 
@@ -13,3 +13,14 @@ class KpiDia(SQLModel, table=True):
     dia: str = Field(max_length=10, primary_key=True)
     version: int  # versión del cálculo: si cambia, el resumen guardado se ignora y se recalcula
     datos: str = Field(sa_column=Column(Text, nullable=False))  # JSON de consultas.Dia
+
+
+class MetricasAcumulado(SQLModel, table=True):
+    """Acumulados de /metrics de un centro hasta `seq` (metricas/acumulado.py): un proceso nuevo
+    parte de aquí y lee solo la bitácora posterior."""
+
+    __tablename__ = "metricas_acumulado"
+    centro_id: int = Field(foreign_key="centro.id", primary_key=True)
+    seq: int = Field(sa_column=Column(BigInteger, nullable=False))
+    version: int
+    datos: str = Field(sa_column=Column(Text, nullable=False))

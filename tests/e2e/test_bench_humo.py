@@ -51,3 +51,20 @@ def test_bench_citas_pequeno():
 def test_bench_eta_pequeno():
     salida = correr("bench/bench_eta.py", "--n", "5", "--dias", "1")
     assert "back-test" in salida and "sqlite" in salida
+
+
+@pytest.mark.lento
+def test_bench_metricas_pequeno():
+    salida = correr(
+        "bench/bench_metricas.py",
+        "--turnos",
+        "2000",
+        "--centros",
+        "3",
+        "--por-tramite",
+        "2",
+        "--repeticiones",
+        "1",
+    )
+    assert "datos nunca resumidos" in salida and "días leídos de kpi_dia" in salida
+    assert salida.count("primer scrape tras reiniciar (proceso nuevo)") == 2

@@ -19,6 +19,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from starlette.testclient import TestClient
 
 from metricas import prometheus as prom
+from metricas.colector import ColectorTurnos
 from metricas.consultas import olvidar_cache
 from tests.conftest import minutos, omitir, sembrar_centro
 from tests.e2e.test_metricas_apoyo import servidor_metricas
@@ -110,7 +111,7 @@ def test_promtool_y_collector_iguales(app) -> None:
     )
     assert r.returncode == 0, r.stdout.decode() + r.stderr.decode()
     registro = CollectorRegistry()
-    registro.register(prom.ColectorTurnos(prom.exportador_de(app).estado))
+    registro.register(ColectorTurnos(prom.exportador_de(app).estado))
     del_collector = muestras(generate_latest(registro).decode())
     nucleo = {k[0] for k in del_collector}  # las capacidades (citas, encuestas…) suman las suyas
     rapido = {k: v for k, v in muestras(texto).items() if k[0] in nucleo}
