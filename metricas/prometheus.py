@@ -41,6 +41,7 @@ CONTADORES = (
 )
 CATALOGO_S = 60.0  # cada cuánto se releen trámites y metas
 _INDICE = {tipo: i for i, (_, tipo, _) in enumerate(CONTADORES)}
+_BORDES = tuple(f'{b}.0"}} ' for b in CUBETAS)  # el final de `le="60.0"} `, ya formateado
 HISTOGRAMAS = (
     ("espera", "De la entrada a la cola a la llamada (observada al llamar), en segundos."),
     ("atencion", "Del inicio al fin de la atención o a la transferencia, en segundos."),
@@ -101,6 +102,11 @@ class _Centro:
     hist: dict[tuple[str, int], _Hist] = field(default_factory=dict)
     impresiones: int = 0
     texto: dict[str, bytes] = field(default_factory=dict)  # por familia; se vacía si cambia
+    filas: list[tuple[str, list[int]]] | None = None  # etiquetas de contadores, mismo ciclo
+
+    def invalidar(self) -> None:
+        self.texto.clear()
+        self.filas = None
 
 
 @dataclass(frozen=True)
@@ -129,7 +135,7 @@ class EstadoMetricas:
         self._etiquetas = {}
         self._catalogo_hasta = time.monotonic() + CATALOGO_S
         for c in self.centros.values():
-            c.texto.clear()
+            c.invalidar()
 
     def _tramite(self, conn: Connection, tid: int) -> Any:
         if tid not in self.tramites:
@@ -180,7 +186,7 @@ class EstadoMetricas:
             if tipo in ("turno_finalizado", "turno_transferido") and None not in (inicio, fin):
                 self._hist(c, "atencion", tid).observar((fin - inicio) / 1000)
         c.seq = punta
-        c.texto.clear()
+        c.invalidar()
 
     @staticmethod
     def _hist(c: _Centro, reloj: str, tid: int) -> _Hist:
@@ -226,20 +232,23 @@ class EstadoMetricas:
                 if reloj != nombre:
                     continue
                 base = f'centro="{centro}",tramite="{_esc(self.tramites[tid].clave)}"'
-                lineas += [
-                    f'{familia}_bucket{{{base},le="{borde}.0"}} {n}.0\n'
-                    for borde, n in zip(CUBETAS, h.cubetas, strict=True)
-                ]
-                lineas.append(f'{familia}_bucket{{{base},le="+Inf"}} {h.total}.0\n')
+                cubeta = f'{familia}_bucket{{{base},le="'
+                lineas += [f"{cubeta}{b}{n}.0\n" for b, n in zip(_BORDES, h.cubetas, strict=True)]
+                lineas.append(f'{cubeta}+Inf"}} {h.total}.0\n')
                 lineas.append(f"{familia}_sum{{{base}}} {_num(h.suma)}\n")
                 lineas.append(f"{familia}_count{{{base}}} {h.total}.0\n")
         else:
-            for (tid, origen), valores in sorted(c.contadores.items()):
-                clave = _esc(self.tramites[tid].clave)
-                lineas.append(
-                    f'turnos_{nombre}_total{{centro="{centro}",tramite="{clave}",'
-                    f'origen="{_esc(origen)}"}} {valores[i]}.0\n'
-                )
+            if c.filas is None:  # las etiquetas se arman una vez para las cinco familias
+                c.filas = [
+                    (
+                        f'centro="{centro}",tramite="{_esc(self.tramites[tid].clave)}",'
+                        f'origen="{_esc(origen)}"}} ',
+                        valores,
+                    )
+                    for (tid, origen), valores in sorted(c.contadores.items())
+                ]
+            familia = f"turnos_{nombre}_total{{"
+            lineas = [f"{familia}{e}{v[i]}.0\n" for e, v in c.filas]
         c.texto[nombre] = texto = "".join(lineas).encode()  # se codifica una vez por cambio
         return texto
 
@@ -347,7 +356,7 @@ def exportador_de(app: Any) -> Exportador:
 
 
 def precalentar(app: Any) -> None:
-    """Un scrape completo en un hilo al arrancar: parte de lo guardado y lee la bitácora que
-    falte, importa lo que las capacidades agregan, calcula la precisión de la ETA de ayer y
-    formatea el texto; el primer scrape real ya no paga nada de eso."""
-    exportador_de(app).texto()
+    """En un hilo al arrancar: parte de lo guardado, lee la bitácora que falte y formatea el
+    texto; el primer scrape real ya no paga eso. (La precisión de la ETA de ayer no: se guarda
+    por día y se calcula al primer scrape, con los datos de ayer completos.)"""
+    exportador_de(app).estado.texto()
