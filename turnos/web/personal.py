@@ -278,7 +278,8 @@ async def ventanilla(request: Request) -> Response:
     alm = request.app.state.alm
     datos = await run_in_threadpool(_datos_ventanilla, alm, slug, numero, quien)
     if datos["elegida"] is not None and datos["elegida"]["usuario_id"] != quien.id:
-        request.session.pop("ventanilla", None)  # la cerró el cierre del día u otra persona
+        if numero == request.session.get("ventanilla"):
+            request.session.pop("ventanilla", None)  # la cerró el cierre del día u otra persona
         datos["elegida"] = datos["actual"] = None
     elif datos["elegida"] is not None:
         request.session["ventanilla"] = numero
