@@ -48,6 +48,7 @@ DECLARADAS = {
     "POST /cuenta": (frozenset(USUARIOS), frozenset(USUARIOS)),
     "GET /ventanilla": (PERSONAL_OPERA, PERSONAL_OPERA),
     "POST /ventanilla": (PERSONAL_OPERA, PERSONAL_OPERA),  # siempre sobre su propio centro
+    "GET /ventanilla/cola": (PERSONAL_OPERA, PERSONAL_OPERA),  # la lista de espera (fragmento)
     "GET /admin": (frozenset({"jefe", "admin"}), frozenset({"jefe", "admin"})),
     "GET /admin/{centro}/{seccion}": (frozenset({"jefe", "admin"}), SOLO_ADMIN),
     "POST /admin/{centro}/{seccion}": (frozenset({"jefe", "admin"}), SOLO_ADMIN),

@@ -18,9 +18,16 @@ from turnos.dominio.horario import texto_horario
 from turnos.enteros import entero
 from turnos.errores import EntradaInvalida, TurnosError
 from turnos.permisos import Actor, Permiso
-from turnos.servicios import atencion, bitacora_cuentas, catalogo, consultas, cuentas, sesiones
+from turnos.servicios import (
+    atencion,
+    catalogo,
+    consultas,
+    cuentas,
+    intentos,
+    sesiones,
+)
 from turnos.tiempo import a_ms
-from turnos.web import conexiones, limites
+from turnos.web import conexiones, limites, limites_login, ventanilla_vivo
 from turnos.web.api import ejecutar_accion
 from turnos.web.auth import actor, credencial, csrf_token, verificar_csrf
 from turnos.web.entrada import formulario
@@ -50,11 +57,14 @@ def render(
 
 
 async def usuario_o_login(
-    request: Request, *, permitir_cambio_pendiente: bool = False
+    request: Request, *, permitir_cambio_pendiente: bool = False, siguiente: str | None = None
 ) -> Actor | Response:
     quien = await actor(request)
     if quien is None or quien.tipo != "usuario":
-        return RedirectResponse(f"/login?siguiente={quote(request.url.path)}", status_code=303)
+        volver = quote(siguiente or request.url.path, safe="/")
+        # Un POST sin sesión vigente no hizo nada: el login lo dice (no se pierde en silencio).
+        aviso = f"&aviso={ventanilla_vivo.EXPIRO}" if request.method == "POST" else ""
+        return RedirectResponse(f"/login?siguiente={volver}{aviso}", status_code=303)
     if request.session.get("cambiar") and not permitir_cambio_pendiente:
         return RedirectResponse("/cuenta", status_code=303)  # contraseña restablecida
     return quien
@@ -93,55 +103,12 @@ async def inicio(request: Request) -> Response:
     return render(request, "inicio.html", {"centros": await run_in_threadpool(centros)})
 
 
-# Solo cuentan los fallos: una oficina entera tras una misma dirección entra sin tropiezos.
-# El límite corto por usuario se cuenta por (usuario, dirección): desde otra dirección nadie
-# deja fuera a una persona con cinco fallos a propósito. El tope por usuario desde cualquier
-# dirección es alto: frena adivinar desde muchas direcciones sin volverse un botón de bloqueo.
-LIMITE_POR_USUARIO = "5/minute;20/hour"
-LIMITE_USUARIO_GLOBAL = "60/hour"
-LIMITE_POR_DIRECCION = "20/minute;200/hour"
-
-
-def _claves(usuario: str, ip: str) -> list[tuple[str, tuple[str, ...]]]:
-    return [
-        (LIMITE_POR_USUARIO, ("login-u", usuario, ip)),
-        (LIMITE_USUARIO_GLOBAL, ("login-ug", usuario)),
-        (LIMITE_POR_DIRECCION, ("login-ip", ip)),
-    ]
-
-
-def _espera_login(limitador: Any, usuario: str, ip: str) -> int:
-    return int(max(limitador.espera(reglas, *ids) for reglas, ids in _claves(usuario, ip)))
-
-
-def _fallo_de_login(alm: Any, limitador: Any, usuario: str, ip: str, ahora_ms: int) -> None:
-    """Cuenta el fallo; si con él se llega al límite, lo deja en la bitácora de cuentas (una
-    vez por bloqueo, no por intento: la bitácora no se vuelve un amplificador)."""
-    libres_antes = not _espera_login(limitador, usuario, ip)
-    for reglas, ids in _claves(usuario, ip):
-        limitador.contar(reglas, *ids)
-    bloqueado = _espera_login(limitador, usuario, ip)
-    log.info("inicio de sesión fallido para «%s» desde %s", usuario, ip)  # nunca la contraseña
-    if libres_antes and bloqueado:
-        log.warning("inicio de sesión bloqueado para «%s» desde %s", usuario, ip)
-        with alm.transaccion() as tx:
-            uid = tx.ejecutar(
-                text("SELECT id FROM usuario WHERE usuario = :u"), {"u": usuario}
-            ).scalar()
-            bitacora_cuentas.registrar(
-                tx.conn,
-                "login_bloqueado",
-                ahora_ms,
-                usuario_id=uid,
-                datos={"direccion": ip, **({} if uid else {"usuario": usuario})},
-            )
-
-
 async def login(request: Request) -> Response:
-    siguiente = request.query_params.get("siguiente", "/ventanilla")
-    if not siguiente.startswith("/") or siguiente.startswith("//"):
-        siguiente = "/ventanilla"
+    # Solo rutas locales; sin `siguiente`, cada rol aterriza en su página.
+    siguiente = ventanilla_vivo.siguiente_seguro(request.query_params.get("siguiente"))
     if request.method == "GET":
+        if request.query_params.get("aviso") == ventanilla_vivo.EXPIRO:
+            avisar(request, "error", ventanilla_vivo.MENSAJE_EXPIRO)
         return render(request, "login.html", {"siguiente": siguiente})
     form = await formulario(request)
     verificar_csrf(request, str(form.get("csrf", "")))
@@ -149,7 +116,7 @@ async def login(request: Request) -> Response:
     usuario = str(form.get("usuario", "")).strip().lower()[:60]
     ip, limitador = limites.direccion(request), limites.de(request.app)
 
-    segundos = await run_in_threadpool(_espera_login, limitador, usuario, ip)
+    segundos = await run_in_threadpool(limites_login.espera, limitador, usuario, ip)
     if segundos:  # antes de argon2: un ataque no cuesta CPU a los demás
         avisar(request, "error", limites.mensaje(segundos))
         r = render(request, "login.html", {"siguiente": siguiente}, status=429)
@@ -157,7 +124,7 @@ async def login(request: Request) -> Response:
         return r
     quien = await run_in_threadpool(cuentas.autenticar, alm, usuario, str(form.get("password", "")))
     if quien is None:
-        await run_in_threadpool(_fallo_de_login, alm, limitador, usuario, ip, ahora_ms)
+        await run_in_threadpool(limites_login.fallo, alm, limitador, usuario, ip, ahora_ms)
         avisar(request, "error", "Usuario o contraseña incorrectos.")
         return render(request, "login.html", {"siguiente": siguiente}, status=401)
     horas = request.app.state.settings.sesion_horas
@@ -170,6 +137,8 @@ async def login(request: Request) -> Response:
         request.session["cambiar"] = True
         avisar(request, "error", "Su contraseña fue restablecida: elija una nueva para continuar.")
         return RedirectResponse("/cuenta", status_code=303)
+    if siguiente is None:
+        siguiente = await run_in_threadpool(ventanilla_vivo.destino_por_rol, request, quien)
     return RedirectResponse(siguiente, status_code=303)
 
 
@@ -262,10 +231,27 @@ def _datos_ventanilla(alm: Any, slug: str, numero: int | None, quien: Actor) -> 
     }
 
 
+async def _numero_del_post(request: Request) -> str | None:
+    """Con la sesión vencida, a qué ventanilla volver tras iniciar sesión (la del formulario)."""
+    if request.method != "POST":
+        return None
+    try:
+        numero = entero((await formulario(request)).get("numero"), "ventanilla", minimo=0)
+    except TurnosError:
+        return None
+    return f"/ventanilla?numero={numero}"
+
+
+async def _a_login(request: Request, siguiente: str) -> Response:
+    r = await usuario_o_login(request, siguiente=siguiente)
+    return r if isinstance(r, Response) else RedirectResponse(siguiente, status_code=303)
+
+
 async def ventanilla(request: Request) -> Response:
     quien = await usuario_o_login(request)
     if isinstance(quien, Response):
-        return quien
+        volver = await _numero_del_post(request)
+        return await _a_login(request, volver) if volver else quien
     if not quien.puede(Permiso.OPERAR):
         return render(
             request,
@@ -284,11 +270,29 @@ async def ventanilla(request: Request) -> Response:
     if request.method == "POST":
         return await _accion(request, quien, slug)
     numero = request.session.get("ventanilla")
-    datos = await run_in_threadpool(_datos_ventanilla, request.app.state.alm, slug, numero, quien)
+    try:  # ?numero=N: volver a SU ventanilla tras iniciar sesión (solo si la atiende)
+        if "numero" in request.query_params:
+            numero = entero(request.query_params["numero"], "ventanilla", minimo=0)
+    except TurnosError:
+        pass
+    alm = request.app.state.alm
+    datos = await run_in_threadpool(_datos_ventanilla, alm, slug, numero, quien)
     if datos["elegida"] is not None and datos["elegida"]["usuario_id"] != quien.id:
-        request.session.pop("ventanilla", None)  # la cerró el cierre del día u otra persona
+        if numero == request.session.get("ventanilla"):
+            request.session.pop("ventanilla", None)  # la cerró el cierre del día u otra persona
         datos["elegida"] = datos["actual"] = None
-    return render(request, "ventanilla.html", {**datos, "usuario": quien})
+    elif datos["elegida"] is not None:
+        request.session["ventanilla"] = numero
+    cola = await run_in_threadpool(
+        ventanilla_vivo.datos_cola,
+        alm,
+        datos["centro"],
+        datos["elegida"],
+        datos["actual"] is not None,
+        a_ms(request.app.state.reloj()),
+    )
+    contexto = {**datos, **cola, "intento": intentos.nuevo, "usuario": quien}
+    return render(request, "ventanilla.html", contexto)
 
 
 async def _accion(request: Request, quien: Actor, slug: str) -> Response:
@@ -307,7 +311,12 @@ async def _accion(request: Request, quien: Actor, slug: str) -> Response:
     }
     alm, ahora = request.app.state.alm, request.app.state.reloj()
     try:
-        if accion == "salir":
+        intento = str(form.get("intento", ""))
+        if intento and not await run_in_threadpool(
+            intentos.reclamar, alm, slug, quien, numero, intento, accion, a_ms(ahora)
+        ):  # doble pulso o reenvío: ya se hizo una vez, no se repite ni se muestra como error
+            avisar(request, "ok", "Esa acción ya se había enviado; no se repitió.")
+        elif accion == "salir":
             await run_in_threadpool(ejecutar_accion, alm, slug, numero, "cerrar", quien, ahora, {})
             request.session.pop("ventanilla", None)
             avisar(request, "ok", f"Ventanilla {numero} cerrada.")
@@ -365,4 +374,5 @@ RUTAS = [
     Route("/logout", logout, methods=["POST"]),
     Route("/cuenta", cuenta, methods=["GET", "POST"]),
     Route("/ventanilla", ventanilla, methods=["GET", "POST"]),
+    *ventanilla_vivo.RUTAS,
 ]
