@@ -105,6 +105,7 @@ def test_turno_ausente_deja_la_cita_no_presentada_y_un_turno_general_no_toca_cit
     reloj[0] = CITA_9
     _registrar(cliente, centro, a["folio"])
     _accion(cliente, centro, "llamar")
+    _accion(cliente, centro, "rellamar")  # salvaguarda de ausente
     _accion(cliente, centro, "ausente")
     assert _cita(alm, a["folio"]).estado == "no_presentada"
 

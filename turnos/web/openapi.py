@@ -19,6 +19,7 @@ ACCIONES_VENTANILLA = (
     "finalizar",
     "ausente",
     "transferir",
+    "reincorporar",
     "registrar",
     "liberar",
 )
@@ -140,6 +141,20 @@ ESQUEMAS: dict[str, Any] = {
         emitido=_S,
         llamado=_N,
         ventanilla={"type": ["object", "null"], "properties": {"numero": _I, "nombre": _S}},
+        ausencia={
+            "type": ["object", "null"],
+            "description": "null si el turno no está ausente. Mientras no sea `definitiva` (la"
+            " ventanilla aún puede reincorporarlo, hasta `hasta`), el ciudadano puede acercarse"
+            " a `ventanilla`; después, tomar un turno nuevo.",
+            "properties": {
+                "definitiva": {"type": "boolean"},
+                "hasta": _N,
+                "ventanilla": {
+                    "type": ["object", "null"],
+                    "properties": {"numero": _I, "nombre": _S},
+                },
+            },
+        },
     ),
     "TurnoVentanilla": objeto(
         folio=_S,
@@ -163,7 +178,31 @@ ESQUEMAS: dict[str, Any] = {
             " folio)",
         },
         folio={"type": "string", "description": "llamar: un turno específico fuera de orden"},
-        tramite={"type": "string", "description": "transferir: clave del trámite destino"},
+        tramite={
+            "type": "string",
+            "description": "transferir: clave del trámite destino (opcional si se indica"
+            " ventanilla o usuario: conserva el trámite)",
+        },
+        ventanilla={
+            "type": ["integer", "string"],
+            "description": "transferir: número de la ventanilla destino (solo ella lo llama)",
+        },
+        usuario={
+            "type": "string",
+            "description": "transferir: usuario del personal destino (solo la ventanilla que"
+            " esa persona atiende lo llama)",
+        },
+        posicion={
+            "type": "string",
+            "enum": ["ultimo", "primero"],
+            "description": "transferir: lugar en la fila destino (por omisión «ultimo»);"
+            " «primero», a una ventanilla o a una persona exigen motivo",
+        },
+        resultado={
+            "type": "string",
+            "description": "finalizar: clave de la marca de resultado (obligatoria si el"
+            " trámite tiene marcas)",
+        },
         nombre={"type": "string", "description": "registrar: nombre de la persona atendida"},
         contacto={"type": "string", "description": "registrar: teléfono o correo"},
     ),

@@ -20,7 +20,7 @@ from turnos.errores import EntradaInvalida, TurnosError
 from turnos.permisos import Actor, Permiso
 from turnos.servicios import atencion, bitacora_cuentas, catalogo, consultas, cuentas, sesiones
 from turnos.tiempo import a_ms
-from turnos.web import conexiones, limites
+from turnos.web import conexiones, limites, mostrador
 from turnos.web.api import ejecutar_accion
 from turnos.web.auth import actor, credencial, csrf_token, verificar_csrf
 from turnos.web.entrada import formulario
@@ -229,7 +229,9 @@ async def cuenta(request: Request) -> Response:
     )
 
 
-def _datos_ventanilla(alm: Any, slug: str, numero: int | None, quien: Actor) -> dict[str, Any]:
+def _datos_ventanilla(
+    alm: Any, slug: str, numero: int | None, quien: Actor, ms: int
+) -> dict[str, Any]:
     with alm.lectura() as conn:
         c = consultas.centro(conn, slug)
         vents = [v for v in catalogo.listar_ventanillas(conn, c.id) if v["activo"]]
@@ -237,10 +239,13 @@ def _datos_ventanilla(alm: Any, slug: str, numero: int | None, quien: Actor) -> 
         tramites = catalogo.listar_tramites(conn, c.id)
         elegida = next((v for v in vents if v["numero"] == numero), None)
         actual = None
+        extra: dict[str, Any] = {}
         if elegida is not None:
             tid = atencion.turno_actual(conn, elegida["id"])
             actual = atencion.turno_staff(conn, tid, c.zona) if tid else None
+            extra = mostrador.datos(conn, c, elegida, tid, quien, ms)
     return {
+        **extra,
         "centro": c,
         "horario_texto": texto_horario(c.horario),
         "ventanillas": vents,
@@ -284,7 +289,10 @@ async def ventanilla(request: Request) -> Response:
     if request.method == "POST":
         return await _accion(request, quien, slug)
     numero = request.session.get("ventanilla")
-    datos = await run_in_threadpool(_datos_ventanilla, request.app.state.alm, slug, numero, quien)
+    ms = a_ms(request.app.state.reloj())
+    datos = await run_in_threadpool(
+        _datos_ventanilla, request.app.state.alm, slug, numero, quien, ms
+    )
     if datos["elegida"] is not None and datos["elegida"]["usuario_id"] != quien.id:
         request.session.pop("ventanilla", None)  # la cerró el cierre del día u otra persona
         datos["elegida"] = datos["actual"] = None
@@ -303,7 +311,9 @@ async def _accion(request: Request, quien: Actor, slug: str) -> Response:
     datos = {
         k: str(v)
         for k, v in form.items()
-        if k in ("motivo", "folio", "tramite", "nombre", "contacto")
+        if k
+        in ("motivo", "folio", "tramite", "nombre", "contacto")
+        + ("ventanilla", "usuario", "posicion", "resultado")
     }
     alm, ahora = request.app.state.alm, request.app.state.reloj()
     try:
@@ -339,6 +349,7 @@ def _mensaje(accion: str, r: dict[str, Any] | None) -> str:
         "finalizar": f"Turno {folio} finalizado.",
         "ausente": f"Turno {folio} marcado ausente.",
         "transferir": f"Turno {folio} transferido.",
+        "reincorporar": f"Turno {folio} de vuelta en la fila: llámelo cuando se acerque.",
         "registrar": "Datos registrados.",
     }.get(accion, "Hecho.")
 
