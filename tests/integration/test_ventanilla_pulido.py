@@ -198,3 +198,41 @@ def test_finalizar_con_marca_y_reporte_resuelto_en_primera_visita(alm, centro):
         }
     ]
     assert isinstance(dia, date)
+
+
+def test_la_importacion_del_catalogo_trae_las_marcas(alm, centro):
+    from turnos.servicios import catalogo
+
+    catalogo.importar_tramites(
+        alm,
+        "prueba",
+        [
+            {
+                "clave": "B",
+                "nombre": "Trámite B",
+                "prefijo": "B",
+                "marcas": [{"nombre": "Resuelto", "resuelve": True}, "Requiere otra visita"],
+            }
+        ],
+        AHORA,
+    )
+    with alm.lectura() as c:
+        tid = c.execute(text("SELECT id FROM tramite WHERE clave = 'B'")).scalar_one()
+        assert [(m.clave, m.resuelve) for m in resultados.marcas(c, tid)] == [
+            ("resuelto", True),
+            ("requiere-otra-visita", False),
+        ]
+    with pytest.raises(EntradaInvalida, match="Trámite #1: .*resuelve"):
+        catalogo.importar_tramites(
+            alm,
+            "prueba",
+            [
+                {
+                    "clave": "C",
+                    "nombre": "C",
+                    "prefijo": "C",
+                    "marcas": [{"nombre": "X", "resuelve": "sí"}],
+                }
+            ],
+            AHORA,
+        )

@@ -286,7 +286,7 @@ def importar_tramites(
     """Todo o nada: si un trámite es inválido no se importa ninguno. Los campos que declara una
     capacidad (``Capacidad.campos_tramite``, p. ej. la agenda de citas) los guarda ella en la
     misma transacción; ``marcas`` (de resultado) las guarda `resultados` igual."""
-    ajenos = {**capacidades.campos_tramite(), "marcas": _importar_marcas}
+    ajenos = {**capacidades.campos_tramite(), "marcas": resultados.importar}
     limpios = []
     for i, datos in enumerate(tramites, start=1):
         try:
@@ -312,10 +312,6 @@ def importar_tramites(
                     raise EntradaInvalida(f"Trámite #{i}: {e.mensaje}") from None
         tx.evento(c.id, "catalogo_importado", a_ms(ahora), datos={"tramites": len(limpios)})
     return len(limpios)
-
-
-def _importar_marcas(tx: Any, centro_id: int, tramite_id: int, valor: Any, ms: int) -> None:
-    resultados.guardar_en(tx.conn, tramite_id, valor)
 
 
 def listar_tramites(

@@ -41,6 +41,11 @@ def guardar_en(conn: Connection, tramite_id: int, valor: Any) -> list[Marca]:
     return nuevas
 
 
+def importar(tx: Any, centro_id: int, tramite_id: int, valor: Any, ms: int) -> None:
+    """Campo ``marcas`` de la importación del catálogo (misma transacción, todo o nada)."""
+    guardar_en(tx.conn, tramite_id, valor)
+
+
 def guardar(alm: Almacen, centro_slug: str, clave: str, valor: Any, ahora: datetime) -> None:
     """Administración: las marcas del trámite `clave` (texto, una por línea; «+» = resuelve)."""
     with alm.transaccion() as tx:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from turnos import __version__
+from turnos.web.openapi_ventanilla import AUSENCIA, CAMPOS_ACCION_VENTANILLA
 
 _ERROR = {"$ref": "#/components/responses/Error"}
 
@@ -141,20 +142,7 @@ ESQUEMAS: dict[str, Any] = {
         emitido=_S,
         llamado=_N,
         ventanilla={"type": ["object", "null"], "properties": {"numero": _I, "nombre": _S}},
-        ausencia={
-            "type": ["object", "null"],
-            "description": "null si el turno no está ausente. Mientras no sea `definitiva` (la"
-            " ventanilla aún puede reincorporarlo, hasta `hasta`), el ciudadano puede acercarse"
-            " a `ventanilla`; después, tomar un turno nuevo.",
-            "properties": {
-                "definitiva": {"type": "boolean"},
-                "hasta": _N,
-                "ventanilla": {
-                    "type": ["object", "null"],
-                    "properties": {"numero": _I, "nombre": _S},
-                },
-            },
-        },
+        ausencia=AUSENCIA,
     ),
     "TurnoVentanilla": objeto(
         folio=_S,
@@ -171,41 +159,7 @@ ESQUEMAS: dict[str, Any] = {
         fin=_N,
         atencion_maxima_min={"type": ["integer", "null"]},
     ),
-    "AccionVentanilla": objeto(
-        motivo={
-            "type": "string",
-            "description": "pausar; liberar (obligatorio); llamar fuera de orden (obligatorio con"
-            " folio)",
-        },
-        folio={"type": "string", "description": "llamar: un turno específico fuera de orden"},
-        tramite={
-            "type": "string",
-            "description": "transferir: clave del trámite destino (opcional si se indica"
-            " ventanilla o usuario: conserva el trámite)",
-        },
-        ventanilla={
-            "type": ["integer", "string"],
-            "description": "transferir: número de la ventanilla destino (solo ella lo llama)",
-        },
-        usuario={
-            "type": "string",
-            "description": "transferir: usuario del personal destino (solo la ventanilla que"
-            " esa persona atiende lo llama)",
-        },
-        posicion={
-            "type": "string",
-            "enum": ["ultimo", "primero"],
-            "description": "transferir: lugar en la fila destino (por omisión «ultimo»);"
-            " «primero», a una ventanilla o a una persona exigen motivo",
-        },
-        resultado={
-            "type": "string",
-            "description": "finalizar: clave de la marca de resultado (obligatoria si el"
-            " trámite tiene marcas)",
-        },
-        nombre={"type": "string", "description": "registrar: nombre de la persona atendida"},
-        contacto={"type": "string", "description": "registrar: teléfono o correo"},
-    ),
+    "AccionVentanilla": objeto(**CAMPOS_ACCION_VENTANILLA),
     "CierreDia": objeto(
         forzar={
             "type": "boolean",
