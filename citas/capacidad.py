@@ -39,6 +39,7 @@ CAPACIDAD = Capacidad(
     iniciar=perezosa("citas.servicio:iniciar"),
     detener=perezosa("citas.servicio:detener"),
     al_cerrar_turno=perezosa("citas.ganchos:al_cerrar"),
+    al_reabrir_turno=perezosa("citas.ganchos:al_reabrir"),
     campos_tramite={"agenda": perezosa("citas.configuracion:importar_agenda")},
     vista_turno=perezosa("citas.ganchos:vista"),
     # El consejo de dotación del núcleo suma las citas reservadas a las llegadas esperadas.

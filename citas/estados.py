@@ -22,6 +22,7 @@ class AccionCita(StrEnum):
     REGISTRAR = "registrar"
     ATENDER = "atender"
     NO_PRESENTAR = "no_presentar"
+    REINCORPORAR = "reincorporar"  # la ventanilla deshizo el «no se presentó» de su turno
 
 
 _E, _A = EstadoCita, AccionCita
@@ -33,6 +34,8 @@ _TRANSICIONES: dict[tuple[EstadoCita, AccionCita], EstadoCita] = {
     (_E.REGISTRADA, _A.ATENDER): _E.ATENDIDA,
     # llegó y se registró, pero no estaba cuando la llamaron (turno ausente)
     (_E.REGISTRADA, _A.NO_PRESENTAR): _E.NO_PRESENTADA,
+    # …y llegó a tiempo de que la ventanilla lo reincorporara (dentro de la ventana del centro)
+    (_E.NO_PRESENTADA, _A.REINCORPORAR): _E.REGISTRADA,
 }
 
 _MENSAJES = {

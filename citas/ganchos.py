@@ -2,6 +2,9 @@
 
 - ``al_cerrar``: en la MISMA transacción en que la ventanilla cierra el turno, la cita registrada
   pasa a ``atendida`` (turno atendido) o a ``no_presentada`` (llamado y ausente), con su evento.
+- ``al_reabrir``: si la ventanilla reincorpora ese turno ausente (dentro de la ventana del
+  centro), la cita que el cierre marcó ``no_presentada`` vuelve a ``registrada``, con su evento:
+  el turno sigue en la fila y la cita se cerrará de nuevo cuando el turno se cierre.
 - ``vista``: el folio y la hora de la cita en la vista pública del turno (/t/{token}).
 """
 
@@ -12,7 +15,7 @@ from typing import Any
 from sqlalchemy import text
 
 from citas.estados import AccionCita, EstadoCita, transicion
-from turnos.capacidades import CierreTurno
+from turnos.capacidades import CierreTurno, ReaperturaTurno
 from turnos.tiempo import iso
 
 _CERRAR = text(
@@ -49,6 +52,34 @@ def al_cerrar(tx: Any, cierre: CierreTurno) -> None:
             "motivo": f"turno_{cierre.estado}",
         },
         publico={"cita": {"tramite": cierre.tramite_clave, "estado": nuevo.value}},
+    )
+
+
+_REABRIR = text(
+    "UPDATE cita SET estado = :nuevo, actualizado_ms = :ms"
+    " WHERE turno_id = :t AND estado = :antes RETURNING id, folio, inicio_ms"
+)
+
+
+def al_reabrir(tx: Any, r: ReaperturaTurno) -> None:
+    if r.estado_previo != "ausente":
+        return
+    antes = EstadoCita.NO_PRESENTADA
+    nuevo = transicion(antes, AccionCita.REINCORPORAR)
+    f = tx.ejecutar(
+        _REABRIR, {"nuevo": nuevo.value, "ms": r.ms, "t": r.turno_id, "antes": antes.value}
+    ).first()
+    if f is None:  # turno sin cita (o su cita no la cerró este turno): nada que deshacer
+        return
+    tx.evento(
+        r.centro_id,
+        "cita_reincorporada",
+        r.ms,
+        turno_id=r.turno_id,
+        ventanilla_id=r.ventanilla_id,
+        usuario_id=r.usuario_id,
+        datos={"folio": f.folio, "tramite": r.tramite_clave, "inicio_ms": f.inicio_ms},
+        publico={"cita": {"tramite": r.tramite_clave, "estado": nuevo.value}},
     )
 
 

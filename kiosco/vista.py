@@ -127,6 +127,17 @@ def _ventanilla(v: dict[str, Any] | None) -> str:
     return str(v.get("nombre") or f"Ventanilla {v['numero']}")
 
 
+def _ausente(ausencia: dict[str, Any] | None) -> tuple[str, str]:
+    """Mientras la ventanilla aún puede reincorporarlo, no se le dice «tome un turno nuevo»."""
+    if ausencia is not None and not ausencia.get("definitiva", True):
+        return (
+            "Lo llamamos y no se presentó",
+            f"Acérquese pronto a {_ventanilla(ausencia.get('ventanilla'))}: todavía pueden"
+            " atenderle con este turno.",
+        )
+    return ("No se presentó", "Le llamamos y no se presentó. Puede tomar un turno nuevo.")
+
+
 def _estado(publico: dict[str, Any]) -> tuple[str, str]:
     """(título, detalle) del estado del turno."""
     estado = publico["estado"]
@@ -136,7 +147,7 @@ def _estado(publico: dict[str, Any]) -> tuple[str, str]:
         "llamado": (f"¡Es su turno! Pase a {v}", "Le están esperando."),
         "en_atencion": (f"En atención en {v}", "Le están atendiendo."),
         "atendido": ("Atendido", "Gracias por su visita."),
-        "ausente": ("No se presentó", "Le llamamos y no se presentó. Puede tomar un turno nuevo."),
+        "ausente": _ausente(publico.get("ausencia")),
         "cancelado": ("Cancelado", "Este turno ya no está en la fila."),
         "transferido": ("Transferido", "Su turno pasó a otro trámite."),
         "expirado": ("Vencido", "El turno venció al cierre del día."),
@@ -162,5 +173,7 @@ def vista_seguimiento(publico: dict[str, Any], rango: tuple[int, int] | None) ->
         "personas": texto_personas(publico["personas_delante"]) if en_espera else "",
         "espera": texto_espera(*(rango or (None, None))) if en_espera else "",
         "puede_cancelar": cancelable,
-        "terminado": not cancelable and estado != EstadoTurno.EN_ATENCION,
+        "terminado": not cancelable
+        and estado != EstadoTurno.EN_ATENCION
+        and (publico.get("ausencia") or {}).get("definitiva", True),
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from turnos.capacidades import Capacidad, FragmentoOpenAPI, diferido, perezosa
+from turnos.capacidades import Capacidad, FragmentoOpenAPI, TablaReporte, diferido, perezosa
 
 _AQUI = Path(__file__).resolve().parent
 
@@ -29,4 +29,13 @@ CAPACIDAD = Capacidad(
     cli=perezosa("metricas.cli:registrar"),
     iniciar=perezosa("metricas.servicio:iniciar"),
     detener=perezosa("metricas.servicio:detener"),
+    reportes=(
+        TablaReporte(
+            "resultados",
+            "Resuelto en primera visita por trámite (marcas de resultado)",
+            filas=perezosa("metricas.resultados:filas"),
+            evidencia=perezosa("metricas.resultados:evidencia"),
+            datos_abiertos=perezosa("metricas.resultados:datos_abiertos"),
+        ),
+    ),
 )

@@ -126,6 +126,7 @@ def _paso(v: _Ventanilla, rnd: random.Random, accion: Any, r: Resultado, claves:
         return
     if not v.iniciado:
         if rnd.random() < PROB_AUSENTE:
+            accion(v, "rellamar")  # salvaguarda: «no se presentó» solo tras una rellamada
             if accion(v, "ausente"):
                 r.ausentes += 1
             v.turno = None

@@ -59,6 +59,7 @@ _MOVIMIENTOS_TURNO = {
     "turno_iniciado": "Turno {folio} en atención en {ventanilla}",
     "turno_finalizado": "Turno {folio} atendido en {ventanilla}",
     "turno_ausente": "Turno {folio} no se presentó en {ventanilla}",
+    "turno_reincorporado": "Turno {folio} reincorporado a la fila de {ventanilla}",
     "turno_transferido": "Turno {folio} transferido a {destino}",
     "turno_cancelado": "Turno {folio} cancelado por la persona",
     "turno_expirado": "Turno {folio} venció al cierre del día",

@@ -88,6 +88,21 @@ class CierreTurno:
 
 
 @dataclass(frozen=True)
+class ReaperturaTurno:
+    """Un turno cerrado que vuelve a la fila en la misma transacción (hoy: reincorporar un
+    ausente dentro de su ventana). Sin nombre ni contacto del ciudadano."""
+
+    centro_id: int
+    turno_id: int  # el id de la raíz, como en CierreTurno
+    tramo_id: int
+    tramite_clave: str
+    ventanilla_id: int
+    usuario_id: int | None
+    estado_previo: str  # el estado final que se deshace ("ausente")
+    ms: int
+
+
+@dataclass(frozen=True)
 class Capacidad:
     """Registro de una capacidad. Todo es opcional salvo el nombre.
 
@@ -115,6 +130,10 @@ class Capacidad:
     - ``al_cerrar_turno``: ``f(tx, cierre)`` dentro de la MISMA transacción en que una ventanilla
       deja un turno en estado final (finalizado o ausente; una transferencia no lo cierra):
       p. ej. abrir su encuesta o marcar atendida su cita. Si falla, la acción entera se revierte.
+    - ``al_reabrir_turno``: ``f(tx, reapertura)`` dentro de la MISMA transacción en que un turno
+      que ``al_cerrar_turno`` ya avisó vuelve a la fila (reincorporar un ausente): la capacidad
+      deshace lo que hizo al cerrarlo (p. ej. la cita vuelve de ``no_presentada`` a
+      ``registrada``). Si falla, la acción entera se revierte.
     - ``vista_turno``: ``f(conn, turno_id, estado) -> dict`` con llaves que se
       agregan a la vista pública del turno (``GET /api/v1/turnos/{token}``, ``/t/{token}``).
     - ``servicios``: funciones que ofrece a las demás por nombre (``turnos.kit.servicio``), sin
@@ -146,6 +165,7 @@ class Capacidad:
     metricas: Callable[..., bytes] | None = None
     demo: Callable[..., None] | None = None
     al_cerrar_turno: Callable[..., None] | None = None
+    al_reabrir_turno: Callable[..., None] | None = None
     vista_turno: Callable[..., Mapping[str, Any]] | None = None
     servicios: Mapping[str, Callable[..., Any]] = field(default_factory=dict)
     enlaces: Sequence[Enlace] = ()
@@ -228,6 +248,13 @@ def al_cerrar_turno(tx: Any, cierre: CierreTurno) -> None:
     for cap in descubrir():
         if cap.al_cerrar_turno is not None:
             cap.al_cerrar_turno(tx, cierre)
+
+
+def al_reabrir_turno(tx: Any, reapertura: ReaperturaTurno) -> None:
+    """Avisa a cada capacidad que un turno cerrado vuelve a la fila (misma transacción)."""
+    for cap in descubrir():
+        if cap.al_reabrir_turno is not None:
+            cap.al_reabrir_turno(tx, reapertura)
 
 
 def vista_turno(conn: Any, turno_id: int, estado: str) -> dict[str, Any]:

@@ -312,6 +312,7 @@ def test_ticket_movil_en_vivo_y_accesible(navegador, entorno):
     fallas["llamado"] = serias(p)
     p.set_viewport_size(CELULAR_ACOSTADO)
     fallas["llamado_horizontal"] = serias(p)
+    httpx.post(f"{base}/rellamar", headers=jefe)
     httpx.post(f"{base}/ausente", headers=jefe)
     httpx.post(f"{base}/cerrar", headers=jefe)
     contexto.close()

@@ -105,6 +105,7 @@ def test_turno_ausente_deja_la_cita_no_presentada_y_un_turno_general_no_toca_cit
     reloj[0] = CITA_9
     _registrar(cliente, centro, a["folio"])
     _accion(cliente, centro, "llamar")
+    _accion(cliente, centro, "rellamar")  # salvaguarda de ausente
     _accion(cliente, centro, "ausente")
     assert _cita(alm, a["folio"]).estado == "no_presentada"
 
@@ -127,3 +128,48 @@ def test_turno_ausente_deja_la_cita_no_presentada_y_un_turno_general_no_toca_cit
             "cita_registrada",
             "cita_no_presentada",
         ]
+
+
+def test_reincorporar_el_turno_ausente_devuelve_la_cita_a_registrada(alm, centro, cliente, reloj):
+    """El gancho de reapertura (capacidades.al_reabrir_turno): deshacer «no se presentó» deja la
+    cita coherente con su turno, y al finalizarlo la cita queda atendida (una sola vez)."""
+    from datetime import timedelta
+
+    con_agenda(alm, centro)
+    a = reservas.crear(alm, "prueba", datos(2), AHORA)
+    ventanillas.cambiar_estado(alm, "prueba", 1, "abierta", centro.staff[0], AHORA)
+    reloj[0] = CITA_9
+    ticket = _registrar(cliente, centro, a["folio"])
+    _accion(cliente, centro, "llamar")
+    _accion(cliente, centro, "rellamar")
+    _accion(cliente, centro, "ausente")
+    assert _cita(alm, a["folio"]).estado == "no_presentada"
+    reloj[0] = CITA_9 + timedelta(minutes=2)
+    r = _accion(cliente, centro, "reincorporar")
+    assert r["estado"] == "en_espera"
+    assert _cita(alm, a["folio"]).estado == "registrada"
+    with alm.lectura() as c:
+        token = c.execute(
+            text("SELECT token FROM turno WHERE id = :t"), {"t": _cita(alm, a["folio"]).turno_id}
+        ).scalar_one()
+    publico = cliente.get(f"/api/v1/turnos/{token}").json()
+    assert publico["estado"] == "en_espera" and publico["cita"]["estado"] == "registrada"
+    assert _accion(cliente, centro, "llamar")["folio"] == ticket["ticket"]["folio"]
+    _accion(cliente, centro, "finalizar")
+    assert _cita(alm, a["folio"]).estado == "atendida"
+    with alm.lectura() as c:
+        tipos = list(
+            c.execute(
+                text(
+                    "SELECT tipo FROM evento WHERE tipo LIKE 'cita_%'"
+                    " AND tipo <> 'cita_agenda_guardada' ORDER BY seq"
+                )
+            ).scalars()
+        )
+    assert tipos == [
+        "cita_agendada",
+        "cita_registrada",
+        "cita_no_presentada",
+        "cita_reincorporada",
+        "cita_atendida",
+    ]

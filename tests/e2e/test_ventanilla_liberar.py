@@ -47,6 +47,7 @@ def test_liberar_con_turno_en_curso_pide_terminarlo(cliente, centro):
     cliente.post(f"{VENT}/1/llamar", headers=v1)
     r = cliente.post(f"{VENT}/1/liberar", json={"motivo": "x"}, headers=jefe)
     assert r.status_code == 409 and "turno en curso" in r.json()["mensaje"]
+    assert cliente.post(f"{VENT}/1/rellamar", headers=jefe).status_code == 200
     assert cliente.post(f"{VENT}/1/ausente", headers=jefe).status_code == 200
     r = cliente.post(f"{VENT}/1/liberar", json={"motivo": "x"}, headers=jefe)
     assert r.status_code == 200

@@ -69,6 +69,7 @@ def test_prioridad_preferente_y_fuera_de_orden(alm, centro):
     assert atencion.llamar(alm, "prueba", 1, v1, minutos(3))["folio"] == p["folio"]
     with pytest.raises(Conflicto, match="ya tiene el turno"):
         atencion.llamar(alm, "prueba", 1, v1, minutos(3))
+    atencion.actuar(alm, "prueba", 1, Accion.RELLAMAR, v1, minutos(4))  # salvaguarda de ausente
     atencion.actuar(alm, "prueba", 1, Accion.AUSENTE, v1, minutos(4))
     with pytest.raises(EntradaInvalida, match="motivo"):
         atencion.llamar(alm, "prueba", 1, v1, minutos(5), folio=g2["folio"])

@@ -66,6 +66,7 @@ def escenario(alm: Almacen, c: Centro) -> Escenario:
     accion(20, 1, Accion.FINALIZAR, s1)
     emision.cancelar(alm, tokens["A-004"], minutos(20), "ya no lo necesita")
     assert atencion.llamar(alm, c.slug, 1, s1, minutos(21))["folio"] == "B-001"
+    accion(22, 1, Accion.RELLAMAR, s1)  # salvaguarda de ausente: una rellamada antes
     accion(22, 1, Accion.AUSENTE, s1)
     accion(24, 2, Accion.TRANSFERIR, s2, tramite_destino="B")
     assert atencion.llamar(alm, c.slug, 1, s1, minutos(25))["folio"] == "A-003"

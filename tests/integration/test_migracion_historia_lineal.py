@@ -20,8 +20,7 @@ from turnos.capacidades import cargar_tablas
 from turnos.db.almacen import Almacen
 from turnos.db.migrar import VERSIONES_NUCLEO, configuracion, migrar
 from turnos.db.motor import crear_motor
-from turnos.permisos import Actor
-from turnos.servicios import auditoria, catalogo, emision
+from turnos.servicios import auditoria, catalogo
 
 RAIZ = Path(__file__).resolve().parents[2]
 ENV_VIEJO = """
@@ -94,8 +93,19 @@ def test_base_del_historial_lineal_migra_sin_perdida(db_url, tmp_path, marca):
             ),
             {"c": cid},
         ).scalar_one()
-    kiosco = Actor("dispositivo", did, "kiosco", cid, "kiosco-1")
-    turno = emision.emitir(alm, "prueba", "A", kiosco, AHORA)
+    assert did
+    # Un turno con las columnas de entonces (emitir de hoy ya estima con columnas de 0005).
+    with motor.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO turno (centro_id, tramo, folio, dia, token, tramite_id, clase, origen,"
+                " estado, en_cola_ms, llamadas, motivo, nombre, contacto) SELECT :c, 1, 'A-001',"
+                " '2026-11-23', 'tk-viejo', id, 'general', 'kiosco', 'en_espera', 1, 0, '', '',"
+                " '' FROM tramite WHERE clave = 'A'"
+            ),
+            {"c": cid},
+        )
+    turno = {"folio": "A-001"}
     with motor.begin() as conn:
         centro_id = conn.execute(text("SELECT id FROM centro")).scalar_one()
         turno_id = conn.execute(
@@ -146,6 +156,7 @@ def test_base_nueva_queda_en_las_puntas_de_cada_rama(db_url):
     assert script.get_revision("kiosco@head").revision == "0002"
     assert script.get_revision("metricas@head").revision == "m001"
     assert _punta_nucleo() in set(script.get_heads())
+    assert _punta_nucleo() == "0005_ventanilla"  # pulido de la ventanilla (issue 15)
     assert script.get_revision("citas@head").revision == "c003"
     assert script.get_revision("encuestas@head").revision == "e001"
     assert script.get_revision("buzon@head").revision == "b001"

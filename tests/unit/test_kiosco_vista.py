@@ -74,6 +74,20 @@ def test_vista_seguimiento_por_estado():
     assert "nombre" not in espera and "contacto" not in espera
 
 
+def test_ausente_provisional_no_dice_tome_un_turno_nuevo():
+    v3 = {"numero": 3, "nombre": "Ventanilla 3"}
+    provisional = vista_seguimiento(
+        _publico("ausente", ausencia={"definitiva": False, "hasta": "x", "ventanilla": v3}), None
+    )
+    assert provisional["titulo"] == "Lo llamamos y no se presentó"
+    assert "Acérquese pronto a Ventanilla 3" in provisional["detalle"]
+    assert "turno nuevo" not in provisional["detalle"] and not provisional["terminado"]
+    definitiva = vista_seguimiento(
+        _publico("ausente", ausencia={"definitiva": True, "hasta": "x", "ventanilla": None}), None
+    )
+    assert "Puede tomar un turno nuevo" in definitiva["detalle"] and definitiva["terminado"]
+
+
 def test_usb_lo_imprime_el_agente_del_mismo_kiosco():
     assert destino("escpos+usb://04b8:0e15", "kiosco-entrada") == "agente://kiosco-entrada"
     assert destino("escpos+net://10.0.0.5:9100", "k") == "escpos+net://10.0.0.5:9100"

@@ -7,7 +7,18 @@ centro en texto ISO.
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint, text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    text,
+)
 from sqlmodel import Field, SQLModel
 
 
@@ -27,6 +38,15 @@ class Centro(SQLModel, table=True):
     politica: str = Field(default="{}", sa_column=Column(Text, nullable=False))  # JSON
     pie_ticket: str = Field(default="[]", sa_column=Column(Text, nullable=False))  # JSON
     activo: bool = True
+    # Salvaguardas de «no se presentó» (servicios/ausencia.py, migración 0005_ventanilla): se
+    # puede marcar tras una rellamada o `ausente_tras_s` después de llamar, y deshacer durante
+    # `reincorporar_s`.
+    ausente_tras_s: int = Field(
+        default=120, sa_column=Column(Integer, nullable=False, server_default="120")
+    )
+    reincorporar_s: int = Field(
+        default=300, sa_column=Column(Integer, nullable=False, server_default="300")
+    )
 
 
 class Tramite(SQLModel, table=True):
@@ -50,6 +70,8 @@ class Tramite(SQLModel, table=True):
     atencion_maxima_min: int | None = None
     orden: int = 0
     activo: bool = True
+    # Marcas de resultado de la visita (JSON [{"clave", "nombre", "resuelve"}]; servicios/resultados.py)
+    marcas: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))
 
 
 class Ventanilla(SQLModel, table=True):
@@ -89,6 +111,12 @@ class Espera(SQLModel, table=True):
     n: int = 0
 
 
+_ESPECIAL = (
+    "estado = 'en_espera' AND (al_frente = true OR ventanilla_destino_id IS NOT NULL"
+    " OR usuario_destino_id IS NOT NULL)"
+)
+
+
 class Turno(SQLModel, table=True):
     """Un tramo de un turno. Transferir cierra el tramo y abre otro con el mismo folio y token."""
 
@@ -97,6 +125,13 @@ class Turno(SQLModel, table=True):
         UniqueConstraint("token", "tramo"),
         Index("ix_turno_cola", "centro_id", "estado", "tramite_id", "clase", "en_cola_ms"),
         Index("ix_turno_dia", "centro_id", "dia"),
+        # Los pocos turnos en espera dirigidos o al frente (servicios/transferencia.py).
+        Index(
+            "ix_turno_especial",
+            "centro_id",
+            sqlite_where=text(_ESPECIAL),
+            postgresql_where=text(_ESPECIAL),
+        ),
         # Una ventanilla tiene a lo más un turno llamado o en atención.
         Index(
             "ux_turno_ventanilla_activa",
@@ -129,6 +164,17 @@ class Turno(SQLModel, table=True):
     # Registro de usuarios atendidos (MAS): solo si el protocolo lo pide; nunca en eventos.
     nombre: str = Field(default="", max_length=200)
     contacto: str = Field(default="", max_length=200)
+    # Transferido (o reincorporado) a una ventanilla o a una persona: solo esa lo llama
+    # (dominio/enrutamiento.py); `al_frente`: antes que todos los que esa ventanilla puede llamar.
+    ventanilla_destino_id: int | None = None
+    usuario_destino_id: int | None = None
+    al_frente: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
+    )
+    # Marca de resultado elegida al finalizar (clave de las marcas del trámite; "" = sin marca).
+    resultado: str = Field(
+        default="", sa_column=Column(String(40), nullable=False, server_default="")
+    )
 
 
 class Evento(SQLModel, table=True):

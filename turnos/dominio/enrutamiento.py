@@ -10,6 +10,15 @@ Regla (configurable por centro con `Politica`):
      `ventaja_cita_s`, y su espera se cuenta desde su horario si llegó antes.
 3. Empates: el orden de trámites de la ventanilla, luego el más antiguo, luego el id.
 
+Turnos dirigidos (transferidos o reincorporados a una ventanilla o a una persona): su `tramite`
+es la *fila* `@v{id}` o `@u{id}` (`fila_ventanilla`, `fila_persona`), que solo tiene esa
+ventanilla (o la ventanilla que esa persona atiende): `sirve` filtra a quien no puede llamarlo,
+así nadie más lo llama. En el desempate esas filas van después de los trámites de la ventanilla
+(`filas_de`). Un turno `al_frente` («primero en la fila» al transferir, o reincorporado) va
+antes que todos los que la ventanilla puede llamar, incluso los vencidos; entre varios al frente,
+el que llegó primero a esa posición (FIFO). «Último en la fila» es un turno normal que entra a
+la cola al transferir.
+
 Como la ventaja es finita y la espera crece igual para todos, ningún turno se queda sin atender
 mientras haya ventanillas que sirvan su trámite (sin inanición). Dentro de un mismo trámite y
 clase el orden es FIFO, porque la ventaja y el umbral de vencimiento son iguales para todos.
@@ -17,7 +26,7 @@ clase el orden es FIFO, porque la ventaja y el umbral de vencimiento son iguales
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from turnos.dominio.estados import Clase
@@ -39,6 +48,28 @@ class Candidato:
     en_cola_ms: int
     espera_maxima_s: int | None = None
     cita_ms: int | None = None
+    al_frente: bool = False
+
+
+def fila_ventanilla(ventanilla_id: int) -> str:
+    """La fila de los turnos dirigidos a una ventanilla."""
+    return f"@v{ventanilla_id}"
+
+
+def fila_persona(usuario_id: int) -> str:
+    """La fila de los turnos dirigidos a una persona del personal."""
+    return f"@u{usuario_id}"
+
+
+def filas_de(
+    tramites: Sequence[str], ventanilla_id: int, usuario_id: int | None
+) -> tuple[str, ...]:
+    """Las filas que una ventanilla llama, en su orden: sus trámites, lo dirigido a ella y lo
+    dirigido a la persona que la atiende."""
+    propias = [fila_ventanilla(ventanilla_id)]
+    if usuario_id is not None:
+        propias.append(fila_persona(usuario_id))
+    return (*tramites, *propias)
 
 
 def cita_a_tiempo(c: Candidato, politica: Politica) -> bool:
@@ -64,11 +95,14 @@ def vencido(c: Candidato, ahora_ms: int) -> bool:
 
 def clave_orden(
     c: Candidato, ahora_ms: int, politica: Politica, orden_tramites: Sequence[str] = ()
-) -> tuple[int, int, int, int, int]:
+) -> tuple[int, int, int, int, int, int]:
     """Clave de ordenamiento ascendente: el menor es quien sigue."""
+    if c.al_frente:
+        return (0, 0, 0, 0, c.en_cola_ms, c.id)
     rango = orden_tramites.index(c.tramite) if c.tramite in orden_tramites else len(orden_tramites)
     es_vencido = politica.prioridad_vencidos and vencido(c, ahora_ms)
     return (
+        1,
         0 if es_vencido else 1,
         -espera_efectiva_ms(c, ahora_ms, politica),
         rango,
@@ -82,8 +116,12 @@ def ordenar(
     ahora_ms: int,
     politica: Politica = Politica(),
     orden_tramites: Sequence[str] = (),
+    sirve: Collection[str] | None = None,
 ) -> list[Candidato]:
-    """Candidatos del primero al último según la política."""
+    """Candidatos del primero al último según la política; con `sirve` (las filas de la
+    ventanilla, `filas_de`), solo los que esa ventanilla puede llamar."""
+    if sirve is not None:
+        candidatos = [c for c in candidatos if c.tramite in sirve]
     return sorted(candidatos, key=lambda c: clave_orden(c, ahora_ms, politica, orden_tramites))
 
 
@@ -92,6 +130,7 @@ def siguiente(
     ahora_ms: int,
     politica: Politica = Politica(),
     orden_tramites: Sequence[str] = (),
+    sirve: Collection[str] | None = None,
 ) -> Candidato | None:
-    orden = ordenar(candidatos, ahora_ms, politica, orden_tramites)
+    orden = ordenar(candidatos, ahora_ms, politica, orden_tramites, sirve)
     return orden[0] if orden else None

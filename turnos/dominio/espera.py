@@ -64,7 +64,18 @@ def orden_predicho(
     hasta_id: int | None = None,
 ) -> list[Candidato]:
     """Orden en que `llamar` los atendería si nadie más llega y se llama cada `paso_ms`
-    (con `hasta_id`, se detiene al llegar a ese turno: basta para saber quién va antes)."""
+    (con `hasta_id`, se detiene al llegar a ese turno: basta para saber quién va antes).
+    Los `al_frente` van primero, por su llegada a esa posición (como `clave_orden`)."""
+    frente = sorted((c for c in candidatos if c.al_frente), key=lambda c: (c.en_cola_ms, c.id))
+    if frente:
+        primeros: list[Candidato] = []
+        for c in frente:
+            primeros.append(c)
+            if c.id == hasta_id:
+                return primeros
+        resto = [c for c in candidatos if not c.al_frente]
+        reloj0 = ahora_ms + paso_ms * len(primeros)
+        return primeros + orden_predicho(resto, reloj0, politica, orden_tramites, paso_ms, hasta_id)
 
     def rango(c: Candidato) -> int:
         return (

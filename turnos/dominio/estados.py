@@ -47,6 +47,8 @@ class Accion(StrEnum):
     TRANSFERIR = "transferir"
     CANCELAR = "cancelar"
     EXPIRAR = "expirar"
+    # Deshacer «no se presentó» dentro de la ventana del centro (servicios/ausencia.py).
+    REINCORPORAR = "reincorporar"
 
 
 FINALES = frozenset(
@@ -75,6 +77,9 @@ TRANSICIONES: dict[tuple[EstadoTurno, Accion], EstadoTurno] = {
     (_E.LLAMADO, Accion.TRANSFERIR): _E.TRANSFERIDO,
     (_E.EN_ATENCION, Accion.FINALIZAR): _E.ATENDIDO,
     (_E.EN_ATENCION, Accion.TRANSFERIR): _E.TRANSFERIDO,
+    # Ausente es final salvo esta salida: deshacerlo dentro de la ventana de reincorporación del
+    # centro (el servicio la exige; pasada la ventana la ausencia es definitiva).
+    (_E.AUSENTE, Accion.REINCORPORAR): _E.EN_ESPERA,
     # Un turno en atención no expira: el cierre del día lo finaliza (docs/KPIS.md).
 }
 
@@ -119,6 +124,7 @@ EVENTOS: dict[Accion, str] = {
     Accion.TRANSFERIR: "turno_transferido",
     Accion.CANCELAR: "turno_cancelado",
     Accion.EXPIRAR: "turno_expirado",
+    Accion.REINCORPORAR: "turno_reincorporado",
 }
 
 

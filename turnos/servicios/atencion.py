@@ -12,7 +12,7 @@ from sqlalchemy import Connection, bindparam, text
 from turnos import capacidades
 from turnos.capacidades import CierreTurno
 from turnos.db.almacen import Almacen, Tx
-from turnos.dominio.enrutamiento import Candidato, ordenar
+from turnos.dominio.enrutamiento import Candidato, filas_de, ordenar
 from turnos.dominio.estados import (
     EVENTOS,
     Accion,
@@ -25,7 +25,7 @@ from turnos.dominio.estados import (
 )
 from turnos.errores import Conflicto, EntradaInvalida, NoEncontrado, Prohibido
 from turnos.permisos import Actor, Permiso, exigir
-from turnos.servicios import consultas
+from turnos.servicios import ausencia, consultas, resultados, transferencia
 from turnos.servicios.consultas import CentroInfo, TurnoInfo, VentanillaInfo
 from turnos.servicios.transiciones import con_activos, mover_turno, mover_ventanilla
 from turnos.servicios.vistas import evento_publico, turno_evento, ventanilla_evento
@@ -36,7 +36,9 @@ POR_GRUPO = 3  # cabezas por (trámite, clase): la política solo necesita la ca
 _GRUPO = (
     "SELECT * FROM (SELECT id, tramite_id, clase, en_cola_ms, cita_ms FROM turno"
     " WHERE centro_id = :c AND estado = :espera AND tramite_id = :t{i} AND clase = :cl{i}"
-    " AND id NOT IN :vistos ORDER BY en_cola_ms, id LIMIT :k) g{i}"
+    " AND id NOT IN :vistos"
+    + transferencia.SIN_ESPECIALES
+    + " ORDER BY en_cola_ms, id LIMIT :k) g{i}"
 )
 _CLASES = [c.value for c in Clase]
 _CONSULTAS_CANDIDATOS: dict[int, Any] = {}
@@ -165,14 +167,18 @@ def _reclamar_siguiente(tx: Tx, c: CentroInfo, v: VentanillaInfo, ms: int) -> in
     maximos = {tr.id: tr.espera_maxima_min for tr in tramites}
     orden = [str(tr.id) for tr in tramites]
     vistos: list[int] = [-1]
+    # Dirigidos a esta ventanilla o a su persona, y los «al frente» (transferencia.py).
+    especiales = transferencia.especiales(tx.conn, c.id)
+    filas_v = filas_de(orden, v.id, v.usuario_id)
     params: dict[str, Any] = {"c": c.id, "k": POR_GRUPO, "espera": EstadoTurno.EN_ESPERA.value}
     for i, (tid, clase) in enumerate((tid, cl) for tid in maximos for cl in _CLASES):
         params[f"t{i}"], params[f"cl{i}"] = tid, clase
     for _ in range(20):  # cada vuelta descarta los que otra ventanilla ganó
         filas = tx.ejecutar(_candidatos_sql(len(maximos)), {**params, "vistos": vistos}).all()
-        if not filas:
+        extra = [e for e in especiales if e.id not in vistos]
+        if not filas and not extra:
             return None
-        candidatos = [
+        candidatos = extra + [
             Candidato(
                 id=f.id,
                 tramite=str(f.tramite_id),
@@ -183,7 +189,9 @@ def _reclamar_siguiente(tx: Tx, c: CentroInfo, v: VentanillaInfo, ms: int) -> in
             )
             for f in filas
         ]
-        for cand in ordenar(candidatos, ms, c.politica, orden):
+        if not any(x.tramite in filas_v for x in candidatos):
+            return None
+        for cand in ordenar(candidatos, ms, c.politica, filas_v, set(filas_v)):
             vistos.append(cand.id)
             bloqueo = {"id": cand.id, "espera": EstadoTurno.EN_ESPERA.value}
             if tx.es_pg and tx.ejecutar(_BLOQUEAR_PG, bloqueo).first() is None:
@@ -270,7 +278,6 @@ _SQL_ACCION = {
     Accion.INICIAR: "inicio_ms = :ms",
     Accion.FINALIZAR: "inicio_ms = COALESCE(inicio_ms, llamado_ms), fin_ms = :ms",
     Accion.AUSENTE: "fin_ms = :ms",
-    Accion.TRANSFERIR: "inicio_ms = COALESCE(inicio_ms, llamado_ms), fin_ms = :ms",
 }
 
 
@@ -284,8 +291,17 @@ def actuar(
     *,
     tramite_destino: str | None = None,
     motivo: str = "",
+    resultado: str = "",
 ) -> dict[str, Any]:
-    """rellamar, iniciar, finalizar, ausente o transferir el turno actual de la ventanilla."""
+    """rellamar, iniciar, finalizar, ausente o transferir el turno actual de la ventanilla.
+
+    Transferir (a otro trámite; a una ventanilla o persona, con posición) lo hace
+    `transferencia.transferir`; marcar ausente exige las salvaguardas del centro
+    (`ausencia.exigir_ausente`); finalizar guarda la marca de resultado (`resultados`)."""
+    if accion is Accion.TRANSFERIR:
+        return transferencia.transferir(
+            alm, centro_slug, numero, actor, ahora, tramite=tramite_destino, motivo=motivo
+        )
     ms = a_ms(ahora)
     if accion not in _SQL_ACCION:
         raise EntradaInvalida(f"«{accion.value}» no es una acción sobre el turno en curso.")
@@ -295,37 +311,20 @@ def actuar(
         if p.actual is None:
             raise Conflicto(f"La ventanilla {numero} no tiene un turno llamado o en atención.")
         t = consultas.turno(tx.conn, p.actual)
-        destino = None
-        if accion is Accion.TRANSFERIR:
-            if not tramite_destino:
-                raise EntradaInvalida("Indique el trámite al que se transfiere el turno.")
-            destino = consultas.tramite(tx.conn, c.id, tramite_destino)
-            if destino.id == t.tramite_id:
-                raise EntradaInvalida("El turno ya está en ese trámite; elija otro.")
-        nuevo = mover_turno(tx, t.id, t.estado, accion, _SQL_ACCION[accion], ms=ms)
+        sql, datos = _SQL_ACCION[accion], {}
+        params: dict[str, Any] = {"ms": ms}
+        if accion is Accion.AUSENTE and t.estado == EstadoTurno.LLAMADO:
+            ausencia.exigir_ausente(tx.conn, t, ms)  # (en atención: 409 de la transición)
+        elif accion is Accion.FINALIZAR:
+            marca = resultados.validar(tx.conn, t.tramite_id, resultado)
+            if marca is not None:
+                sql, params["resultado"] = sql + ", resultado = :resultado", marca.clave
+                datos = {"resultado": marca.clave, "resuelve": marca.resuelve}
+        nuevo = mover_turno(tx, t.id, t.estado, accion, sql, **params)
         if not activo(nuevo):
             mover_ventanilla(tx, v.id, v.estado, AccionVentanilla.DESOCUPAR)
-        extra: dict[str, Any] = {}
-        datos: dict[str, Any] = {}
-        if destino is not None:
-            _nuevo_tramo(tx, t, destino.id, ms)
-            extra["destino"] = destino.clave
-            datos = {"destino": destino.clave, "motivo": motivo[:300]}
-        elif not activo(nuevo):
             capacidades.al_cerrar_turno(tx, _cierre(t, v, quien, nuevo.value, ms))
-        _publicar(
-            tx,
-            c,
-            v,
-            t,
-            EVENTOS[accion],
-            ms,
-            quien,
-            nuevo.value,
-            datos,
-            cola={destino.id: destino.clave} if destino is not None else None,
-            **extra,
-        )
+        _publicar(tx, c, v, t, EVENTOS[accion], ms, quien, nuevo.value, datos)
         return turno_staff(tx.conn, t.id, c.zona)
 
 
@@ -346,34 +345,6 @@ def _cierre(t: TurnoInfo, v: VentanillaInfo, quien: Actor, estado: str, ms: int)
         inicio_ms=t.inicio_ms,
         fin_ms=ms,
         cita_ms=t.cita_ms,
-    )
-
-
-def _nuevo_tramo(tx: Tx, t: TurnoInfo, tramite_id: int, ms: int) -> None:
-    """Mismo folio y token; la espera del nuevo tramo empieza al transferir."""
-    consultas.ajustar_espera(tx.conn, t.centro_id, tramite_id, +1)
-    tx.ejecutar(
-        text(
-            "INSERT INTO turno (centro_id, raiz_id, tramo, folio, dia, token, tramite_id, clase,"
-            " origen, estado, en_cola_ms, cita_ms, llamadas, motivo, nombre, contacto) VALUES"
-            " (:c, :raiz, :tramo, :folio, :dia, :token, :t, :clase, :origen, :espera, :ms,"
-            " NULL, 0, '', :nombre, :contacto)"
-        ),
-        {
-            "c": t.centro_id,
-            "raiz": t.raiz_id or t.id,
-            "tramo": t.tramo + 1,
-            "folio": t.folio,
-            "dia": t.dia,
-            "token": t.token,
-            "t": tramite_id,
-            "clase": t.clase,
-            "origen": t.origen,
-            "ms": ms,
-            "nombre": t.nombre,
-            "contacto": t.contacto,
-            "espera": EstadoTurno.EN_ESPERA.value,
-        },
     )
 
 

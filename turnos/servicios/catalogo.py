@@ -17,7 +17,7 @@ from turnos.dominio.horario import validar_horario
 from turnos.dominio.numeracion import prefijo_valido
 from turnos.enteros import entero
 from turnos.errores import Conflicto, EntradaInvalida
-from turnos.servicios import consultas
+from turnos.servicios import consultas, resultados
 from turnos.tiempo import a_ms
 
 # Campos del trámite: nombre -> tipo ("texto", "entero", "entero?", "bool").
@@ -285,8 +285,8 @@ def importar_tramites(
 ) -> int:
     """Todo o nada: si un trámite es inválido no se importa ninguno. Los campos que declara una
     capacidad (``Capacidad.campos_tramite``, p. ej. la agenda de citas) los guarda ella en la
-    misma transacción."""
-    ajenos = capacidades.campos_tramite()
+    misma transacción; ``marcas`` (de resultado) las guarda `resultados` igual."""
+    ajenos = {**capacidades.campos_tramite(), "marcas": resultados.importar}
     limpios = []
     for i, datos in enumerate(tramites, start=1):
         try:

@@ -24,7 +24,7 @@ from turnos.dominio.horario import verificar_emision
 from turnos.dominio.numeracion import dia_local, formatear_folio
 from turnos.errores import EntradaInvalida, NoEncontrado
 from turnos.permisos import Actor, Permiso, exigir
-from turnos.servicios import consultas, estimacion, idempotencia
+from turnos.servicios import ausencia, consultas, estimacion, idempotencia
 from turnos.servicios.transiciones import bloquear_ventanilla, mover_turno, mover_ventanilla
 from turnos.servicios.vistas import evento_publico, turno_evento
 from turnos.tiempo import a_ms, iso
@@ -269,6 +269,7 @@ def estado_publico(alm: Almacen, token: str, ahora: datetime | None = None) -> d
         politica = consultas.centro(conn, t.centro_slug).politica
         est = estimacion.estimar_turno(conn, t.id, ms, politica)
         extra = capacidades.vista_turno(conn, t.raiz_id or t.id, t.estado)
+        extra.update(ausencia.vista_publica(conn, t.id, t.estado, ms))
     return {
         **extra,
         "folio": t.folio,

@@ -18,15 +18,16 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, text
 
-from turnos.dominio.enrutamiento import Candidato, Politica
+from turnos.dominio.enrutamiento import Candidato, Politica, filas_de
 from turnos.dominio.espera import Estimacion, VentanillaEstimada, estimar
 from turnos.dominio.estados import Clase, EstadoTurno
+from turnos.servicios import transferencia
 
 MUESTRA = 20
 VENTANA_LLEGADAS_MS = 3600 * 1000
 
 _VENTANILLAS = text(
-    "SELECT v.id, v.estado, vt.tramite_id, tr.atencion_maxima_min FROM ventanilla v"
+    "SELECT v.id, v.estado, v.usuario_id, vt.tramite_id, tr.atencion_maxima_min FROM ventanilla v"
     " JOIN ventanilla_tramite vt ON vt.ventanilla_id = v.id"
     " JOIN tramite tr ON tr.id = vt.tramite_id"
     " WHERE v.centro_id = :c AND v.activo = true AND tr.activo = true"
@@ -36,6 +37,7 @@ _EN_ESPERA = text(
     "SELECT t.id, t.tramite_id, t.clase, t.en_cola_ms, t.cita_ms, tr.espera_maxima_min"
     " FROM turno t JOIN tramite tr ON tr.id = t.tramite_id"
     " WHERE t.centro_id = :c AND t.estado = :espera AND t.tramite_id IN :ts"
+    + transferencia.SIN_ESPECIALES.replace(" AND ", " AND t.")
 ).bindparams(bindparam("ts", expanding=True))
 _RECIENTES = text(
     "SELECT fin_ms - inicio_ms FROM turno WHERE centro_id = :c AND tramite_id = :t"
@@ -98,14 +100,17 @@ def _ventanillas_y_metas(
 ) -> tuple[list[VentanillaEstimada], dict[int, float | None]]:
     """Ventanillas activas y la meta de atención (s) de los trámites que atienden."""
     por_id: dict[int, tuple[str, list[str]]] = {}
+    personas: dict[int, int | None] = {}
     metas: dict[int, float | None] = {}
     for f in conn.execute(_VENTANILLAS, {"c": centro_id}):
         por_id.setdefault(f.id, (f.estado, []))[1].append(str(f.tramite_id))
+        personas[f.id] = f.usuario_id
         metas[f.tramite_id] = float(f.atencion_maxima_min) * 60 if f.atencion_maxima_min else None
     vents = [
         VentanillaEstimada(
             id=vid,
-            tramites=tuple(ts),
+            # sus trámites y las filas de lo dirigido a ella o a su persona (como `llamar`)
+            tramites=filas_de(ts, vid, personas[vid]),
             abierta=estado in ("abierta", "atendiendo"),
             libre=estado == "abierta",
         )
@@ -156,18 +161,32 @@ def estimar_en_espera(
     Si el turno ya no está en espera (lo llamaron o lo cancelaron entre el COMMIT y esta
     lectura), no hay nadie delante ni espera."""
     vents, metas = _ventanillas_y_metas(conn, centro_id)
-    propio = str(tramite_id)
+    # Dirigidos o al frente (transferencia.py): con la fila que les da la política.
+    especiales = {f.id: f for f in conn.execute(transferencia.ESPECIALES, {"c": centro_id})}
+    propio = (
+        transferencia.candidato_especial(especiales[turno_id]).tramite
+        if turno_id in especiales
+        else str(tramite_id)
+    )
     sirven = [v for v in vents if propio in v.tramites]
     base = [v for v in sirven if v.abierta] or sirven
-    tramites = sorted({int(x) for v in base for x in v.tramites} | {tramite_id})
+    tramites = sorted({int(x) for v in base for x in v.tramites if x.isdigit()} | {tramite_id})
     filas = conn.execute(
         _EN_ESPERA, {"c": centro_id, "espera": EstadoTurno.EN_ESPERA.value, "ts": tramites}
     ).all()
     candidatos = [candidato(f) for f in filas]
+    candidatos += [transferencia.candidato_especial(f) for f in especiales.values()]
     objetivo = next((c for c in candidatos if c.id == turno_id), None)
     if objetivo is None:
         return Estimacion(0, None, None)
-    medias = medias_s(conn, centro_id, tramites, ahora_ms, metas)
+    reales = sorted(set(tramites) | {f.tramite_id for f in especiales.values()})
+    medias = medias_s(conn, centro_id, reales, ahora_ms, metas)
+    por_fila: dict[str, list[float]] = {}
+    for f in especiales.values():
+        fila = transferencia.candidato_especial(f).tramite
+        if not fila.isdigit() and str(f.tramite_id) in medias:
+            por_fila.setdefault(fila, []).append(medias[str(f.tramite_id)])
+    medias.update({fila: sum(ms_) / len(ms_) for fila, ms_ in por_fila.items()})
     llegadas = {
         f.clase: f.n / (VENTANA_LLEGADAS_MS / 1000)
         for f in conn.execute(

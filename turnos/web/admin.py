@@ -12,10 +12,11 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from turnos.dominio.horario import DIAS, NOMBRES_DIAS
+from turnos.dominio.resultados import Marca, como_texto, leer_marcas
 from turnos.enteros import entero
 from turnos.errores import Prohibido, TurnosError
 from turnos.permisos import Actor, Permiso, Rol
-from turnos.servicios import catalogo, consultas, cuentas, voz
+from turnos.servicios import ausencia, catalogo, consultas, cuentas, resultados, voz
 from turnos.servicios.destinos_impresora import PoliticaImpresoras
 from turnos.web import conexiones
 from turnos.web.auth import verificar_csrf
@@ -63,6 +64,11 @@ def _cargar(alm: Any, slug: str, seccion: str, quien: Actor) -> dict[str, Any]:
         datos: dict[str, Any] = {"centro": c}
         if seccion in ("tramites", "ventanillas"):
             datos["tramites"] = catalogo.listar_tramites(conn, c.id, solo_activos=False)
+        if seccion == "tramites":
+            datos["marcas"] = {
+                clave: como_texto(Marca(**m) for m in lista)
+                for clave, lista in resultados.por_tramite(conn, c.id).items()
+            }
         if seccion == "ventanillas":
             datos["ventanillas"] = catalogo.listar_ventanillas(conn, c.id)
         if seccion == "usuarios":
@@ -70,6 +76,7 @@ def _cargar(alm: Any, slug: str, seccion: str, quien: Actor) -> dict[str, Any]:
         if seccion == "dispositivos":
             datos["dispositivos"] = cuentas.listar_dispositivos(conn, c.id)
         if seccion == "centro":
+            datos["salvaguardas"] = ausencia.salvaguardas(conn, c.id)
             datos["voz"] = voz.leer_config(conn, c.id)
             datos["voces_pantallas"] = voz.voces_informadas(conn, c.id)
             datos["idiomas_voz"] = ",".join(voz.IDIOMAS)
@@ -209,13 +216,24 @@ def _guardar_centro(request: Request, alm: Any, slug: str, form: FormData, quien
         },
         request.app.state.reloj(),
     )
+    if "ausente_tras_s" in form or "reincorporar_s" in form:
+        ausencia.guardar_config(
+            alm,
+            slug,
+            form.get("ausente_tras_s", ""),
+            form.get("reincorporar_s", ""),
+            request.app.state.reloj(),
+        )
     avisar(request, "ok", "Datos del centro guardados.")
 
 
 def _guardar_tramite(request: Request, alm: Any, slug: str, form: FormData, quien: Actor) -> None:
     datos: dict[str, Any] = {c: form.get(c) for c in catalogo.CAMPOS_TRAMITE if c != "activo"}
     datos["activo"] = form.get("activo") == "on"
+    marcas = str(form.get("marcas", ""))
+    leer_marcas(marcas)  # error claro antes de guardar nada
     catalogo.guardar_tramite(alm, slug, datos, request.app.state.reloj())
+    resultados.guardar(alm, slug, str(datos["clave"]), marcas, request.app.state.reloj())
     avisar(request, "ok", f"Trámite {str(datos['clave']).upper()} guardado.")
 
 

@@ -12,9 +12,20 @@ from starlette.routing import Route
 
 from turnos.dominio.estados import Accion, EstadoVentanilla
 from turnos.dominio.horario import texto_horario
+from turnos.enteros import entero
 from turnos.errores import EntradaInvalida, NoEncontrado
 from turnos.permisos import Actor, Permiso, exigir
-from turnos.servicios import atencion, auditoria, catalogo, cierre, consultas, emision, ventanillas
+from turnos.servicios import (
+    atencion,
+    auditoria,
+    ausencia,
+    catalogo,
+    cierre,
+    consultas,
+    emision,
+    transferencia,
+    ventanillas,
+)
 from turnos.servicios.idempotencia import CABECERA, Peticion, peticion
 from turnos.web.auth import actor_con_csrf
 from turnos.web.entrada import cuerpo
@@ -230,6 +241,26 @@ def ejecutar_accion(
             campo_texto(datos, "contacto"),
         )
         return {"registrado": True}
+    if accion == "reincorporar":
+        return ausencia.reincorporar(alm, slug, numero, quien, ahora)
+    if accion == "transferir":
+        destino = datos.get("ventanilla")
+        return transferencia.transferir(
+            alm,
+            slug,
+            numero,
+            quien,
+            ahora,
+            tramite=campo_texto(datos, "tramite").strip().upper() or None,
+            ventanilla=(
+                None
+                if destino is None or str(destino).strip() == ""
+                else entero(destino, "Ventanilla destino", minimo=0)
+            ),
+            usuario=campo_texto(datos, "usuario", maximo=60).strip() or None,
+            posicion=campo_texto(datos, "posicion", maximo=20).strip() or "ultimo",
+            motivo=campo_texto(datos, "motivo"),
+        )
     if accion not in ACCIONES_VENTANILLA:
         raise NoEncontrado(
             f"Acción desconocida «{accion}»; use: {', '.join(ACCIONES_VENTANILLA)}.",
@@ -242,8 +273,8 @@ def ejecutar_accion(
         Accion(accion),
         quien,
         ahora,
-        tramite_destino=(campo_texto(datos, "tramite").strip().upper() or None),
         motivo=campo_texto(datos, "motivo"),
+        resultado=campo_texto(datos, "resultado", maximo=40),
     )
 
 

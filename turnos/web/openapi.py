@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from turnos import __version__
+from turnos.web.openapi_ventanilla import AUSENCIA, CAMPOS_ACCION_VENTANILLA
 
 _ERROR = {"$ref": "#/components/responses/Error"}
 
@@ -19,6 +20,7 @@ ACCIONES_VENTANILLA = (
     "finalizar",
     "ausente",
     "transferir",
+    "reincorporar",
     "registrar",
     "liberar",
 )
@@ -140,6 +142,7 @@ ESQUEMAS: dict[str, Any] = {
         emitido=_S,
         llamado=_N,
         ventanilla={"type": ["object", "null"], "properties": {"numero": _I, "nombre": _S}},
+        ausencia=AUSENCIA,
     ),
     "TurnoVentanilla": objeto(
         folio=_S,
@@ -156,17 +159,7 @@ ESQUEMAS: dict[str, Any] = {
         fin=_N,
         atencion_maxima_min={"type": ["integer", "null"]},
     ),
-    "AccionVentanilla": objeto(
-        motivo={
-            "type": "string",
-            "description": "pausar; liberar (obligatorio); llamar fuera de orden (obligatorio con"
-            " folio)",
-        },
-        folio={"type": "string", "description": "llamar: un turno específico fuera de orden"},
-        tramite={"type": "string", "description": "transferir: clave del trámite destino"},
-        nombre={"type": "string", "description": "registrar: nombre de la persona atendida"},
-        contacto={"type": "string", "description": "registrar: teléfono o correo"},
-    ),
+    "AccionVentanilla": objeto(**CAMPOS_ACCION_VENTANILLA),
     "CierreDia": objeto(
         forzar={
             "type": "boolean",

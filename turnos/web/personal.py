@@ -27,7 +27,7 @@ from turnos.servicios import (
     sesiones,
 )
 from turnos.tiempo import a_ms
-from turnos.web import conexiones, limites, limites_login, ventanilla_vivo
+from turnos.web import conexiones, limites, limites_login, mostrador, ventanilla_vivo
 from turnos.web.api import ejecutar_accion
 from turnos.web.auth import actor, credencial, csrf_token, verificar_csrf
 from turnos.web.entrada import formulario
@@ -198,7 +198,9 @@ async def cuenta(request: Request) -> Response:
     )
 
 
-def _datos_ventanilla(alm: Any, slug: str, numero: int | None, quien: Actor) -> dict[str, Any]:
+def _datos_ventanilla(
+    alm: Any, slug: str, numero: int | None, quien: Actor, ms: int
+) -> dict[str, Any]:
     with alm.lectura() as conn:
         c = consultas.centro(conn, slug)
         vents = [v for v in catalogo.listar_ventanillas(conn, c.id) if v["activo"]]
@@ -206,10 +208,13 @@ def _datos_ventanilla(alm: Any, slug: str, numero: int | None, quien: Actor) -> 
         tramites = catalogo.listar_tramites(conn, c.id)
         elegida = next((v for v in vents if v["numero"] == numero), None)
         actual = None
+        extra: dict[str, Any] = {}
         if elegida is not None:
             tid = atencion.turno_actual(conn, elegida["id"])
             actual = atencion.turno_staff(conn, tid, c.zona) if tid else None
+            extra = mostrador.datos(conn, c, elegida, tid, quien, ms)
     return {
+        **extra,
         "centro": c,
         "horario_texto": texto_horario(c.horario),
         "ventanillas": vents,
@@ -276,7 +281,8 @@ async def ventanilla(request: Request) -> Response:
     except TurnosError:
         pass
     alm = request.app.state.alm
-    datos = await run_in_threadpool(_datos_ventanilla, alm, slug, numero, quien)
+    ms = a_ms(request.app.state.reloj())
+    datos = await run_in_threadpool(_datos_ventanilla, alm, slug, numero, quien, ms)
     if datos["elegida"] is not None and datos["elegida"]["usuario_id"] != quien.id:
         if numero == request.session.get("ventanilla"):
             request.session.pop("ventanilla", None)  # la cerró el cierre del día u otra persona
@@ -289,7 +295,7 @@ async def ventanilla(request: Request) -> Response:
         datos["centro"],
         datos["elegida"],
         datos["actual"] is not None,
-        a_ms(request.app.state.reloj()),
+        ms,
     )
     contexto = {**datos, **cola, "intento": intentos.nuevo, "usuario": quien}
     return render(request, "ventanilla.html", contexto)
@@ -307,7 +313,9 @@ async def _accion(request: Request, quien: Actor, slug: str) -> Response:
     datos = {
         k: str(v)
         for k, v in form.items()
-        if k in ("motivo", "folio", "tramite", "nombre", "contacto")
+        if k
+        in ("motivo", "folio", "tramite", "nombre", "contacto")
+        + ("ventanilla", "usuario", "posicion", "resultado")
     }
     alm, ahora = request.app.state.alm, request.app.state.reloj()
     try:
@@ -348,6 +356,7 @@ def _mensaje(accion: str, r: dict[str, Any] | None) -> str:
         "finalizar": f"Turno {folio} finalizado.",
         "ausente": f"Turno {folio} marcado ausente.",
         "transferir": f"Turno {folio} transferido.",
+        "reincorporar": f"Turno {folio} de vuelta en la fila: llámelo cuando se acerque.",
         "registrar": "Datos registrados.",
     }.get(accion, "Hecho.")
 
