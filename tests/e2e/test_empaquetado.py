@@ -18,6 +18,7 @@ NECESARIOS = [
     "turnos/db/migraciones/versions/0001_esquema_inicial.py",
     "kiosco/migraciones/0002_impresion.py",
     "metricas/migraciones/0003_kpi_dia.py",
+    "metricas/migraciones/m001_acumulado.py",
     "citas/migraciones/c001_citas.py",
     "citas/migraciones/c002_correo.py",
     "citas/plantillas/citas_datos.html",
