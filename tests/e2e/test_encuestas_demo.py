@@ -17,6 +17,7 @@ from websockets.asyncio.client import connect
 from tests.servidor import servidor
 from turnos.db.almacen import Almacen
 from turnos.db.motor import crear_motor
+from turnos.demo import extender_horario
 from turnos.servicios import cuentas
 
 
@@ -37,6 +38,7 @@ def test_la_tableta_del_demo_recibe_y_la_respuesta_se_ve(tmp_path):
     ahora = datetime.now(UTC)
     v1 = {"Authorization": "Bearer " + cuentas.crear_token_personal(alm, "ventanilla1", ahora)}
     jefa = {"Authorization": "Bearer " + cuentas.crear_token_personal(alm, "jefa", ahora)}
+    extender_horario(alm, ahora)  # como `serve --demo`: la demo abre a cualquier hora
     motor.dispose()
     with servidor(db) as s:
         http = httpx.Client(base_url=s.url, timeout=30)
