@@ -21,7 +21,8 @@ Evento = dict[str, Any]
 T = TypeVar("T")
 
 _TZ = timezone(timedelta(hours=-6))
-_ACTIVOS = {"llamado", "en_atencion"}
+# Como el snapshot del núcleo: en curso, y atendidos o ausentes (los últimos llamados).
+_ACTIVOS = {"llamado", "en_atencion", "atendido", "ausente"}
 _ESTADO = {
     "turno_llamado": "llamado",
     "turno_rellamado": "llamado",
@@ -128,7 +129,7 @@ class AlmacenMemoria:
             if "ventanilla" in ev:
                 llamado["ventanilla"] = ev["ventanilla"]
             llamados[turno["folio"]] = llamado
-        recientes = [ll for ll in reversed(llamados.values()) if ll["estado"] in _ACTIVOS][:12]
+        recientes = [ll for ll in reversed(llamados.values()) if ll["estado"] in _ACTIVOS][:20]
         return {
             "tipo": "snapshot",
             "seq": eventos[-1]["seq"] if eventos else 0,

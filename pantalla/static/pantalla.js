@@ -28,6 +28,7 @@
   // Atendidos o ausentes siguen a la vista como «últimos llamados» (quien se distrajo ve que ya
   // lo llamaron y a dónde) hasta que los empujan llamados nuevos (cfg.maximo en total).
   const TERMINAN = { turno_finalizado: "atendido", turno_ausente: "ausente" };
+  const VISIBLES = new Set([...ACTIVOS, ...Object.values(TERMINAN)]);
 
   // llamados: los últimos llamados, el más reciente primero. cola: clave -> {nombre, esperando,
   // espera (texto del servidor)}.
@@ -61,10 +62,10 @@
       if (s.centro.horario_texto !== undefined) $("horario").textContent = s.centro.horario_texto;
       if (Array.isArray(s.centro.mensajes)) estado.mensajes = s.centro.mensajes.slice();
     }
-    estado.llamados = (s.llamados || []).filter((l) => ACTIVOS.has(l.estado)).map((l) => ({
+    estado.llamados = (s.llamados || []).filter((l) => VISIBLES.has(l.estado)).map((l) => ({
       folio: l.folio, tramite: l.tramite, tramite_nombre: l.tramite_nombre,
       ventanilla: l.ventanilla || {}, estado: l.estado, seq: l.seq,
-    }));
+    })).slice(0, cfg.maximo);
     const antes = estado.cola;
     estado.cola = {};
     for (const [clave, c] of Object.entries(s.cola || {})) {

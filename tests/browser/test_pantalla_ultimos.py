@@ -73,6 +73,14 @@ def test_ultimos_llamados_y_espera_estimada_por_tramite(pagina: Any, vivo: Any) 
     expect(pagina.locator("#recientes tr")).to_have_text([f"{folios[1]}Ventanilla 2"])
     expect(pagina.locator("#recientes tr")).to_have_class(["atendido"])
 
+    # Una recarga completa (corte de luz de la TV) no borra los últimos llamados: el snapshot
+    # los trae de la BD, con su estado.
+    pagina.reload()
+    pagina.wait_for_selector("body[data-conectado=si][data-seq]")
+    expect(pagina.locator("#actual-folio")).to_have_text(folios[0], timeout=15_000)
+    expect(pagina.locator("#recientes tr")).to_have_text([f"{folios[1]}Ventanilla 2"])
+    expect(pagina.locator("#recientes tr")).to_have_class(["atendido"])
+
     # Con una ventanilla libre, el que espera tiene un rango; al emitir más, cambia por push.
     expect(_espera(pagina, "A")).to_have_text(
         re.compile(r"^Espera: \d+ a \d+ min$"), timeout=15_000

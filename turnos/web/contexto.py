@@ -45,7 +45,7 @@ class Nucleo:
         """Estado completo de un centro para quien se conecta (lectura consistente)."""
         from turnos.web.tiempo_real import leer_snapshot
 
-        return await run_in_threadpool(leer_snapshot, self.alm, centro)
+        return await run_in_threadpool(leer_snapshot, self.alm, centro, self.reloj())
 
     async def replay(self, centro: str, desde: int) -> list[Evento] | None:
         """Eventos públicos con seq > desde (None si son demasiados o el centro no existe)."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, text
@@ -15,25 +16,33 @@ from starlette.applications import Starlette
 
 from turnos.db.almacen import Almacen
 from turnos.dominio.horario import texto_horario
+from turnos.dominio.numeracion import dia_local
 from turnos.servicios import catalogo, consultas
 from turnos.tiempo import iso
 from turnos.web.contexto import nucleo
 
 MAXIMO_REPLAY = 1000
-RECIENTES = 12
+RECIENTES = 20  # el máximo de ?ultimos=N de la pantalla
 
-_LLAMADOS = text(
+# Los llamados en curso (de cualquier día: los cierra el cierre del día) y los ya atendidos o
+# ausentes de hoy: una TV que se recarga sigue mostrando a quién ya llamaron y a dónde.
+_COLUMNAS_LLAMADO = (
     "SELECT t.id, t.raiz_id, t.folio, t.estado, t.llamado_ms, tr.clave, tr.nombre AS tramite_nombre,"
     " v.numero, v.nombre AS ventanilla_nombre, (SELECT max(e.seq) FROM evento e WHERE"
     " e.centro_id = t.centro_id AND e.turno_id = t.id AND e.tipo IN ('turno_llamado',"
     " 'turno_rellamado')) AS seq FROM turno t JOIN tramite tr ON tr.id = t.tramite_id"
     " JOIN ventanilla v ON v.id = t.ventanilla_id WHERE t.centro_id = :c"
-    " AND t.estado IN ('llamado', 'en_atencion') ORDER BY t.llamado_ms DESC LIMIT :n"
+)
+_LLAMADOS = text(
+    f"SELECT * FROM ({_COLUMNAS_LLAMADO} AND t.estado IN ('llamado', 'en_atencion')"
+    f" UNION ALL {_COLUMNAS_LLAMADO} AND t.dia = :dia AND t.estado IN ('atendido', 'ausente')"
+    " AND t.llamado_ms IS NOT NULL) llamados ORDER BY llamado_ms DESC LIMIT :n"
 )
 
 
-def _snapshot(conn: Connection, slug: str) -> dict[str, Any]:
+def _snapshot(conn: Connection, slug: str, ahora: datetime) -> dict[str, Any]:
     c = consultas.centro(conn, slug)
+    dia = dia_local(ahora, c.zona).isoformat()
     seq = (
         conn.execute(text("SELECT seq FROM cadena WHERE centro_id = :c"), {"c": c.id}).scalar() or 0
     )
@@ -58,7 +67,7 @@ def _snapshot(conn: Connection, slug: str) -> dict[str, Any]:
                 "estado": f.estado,
                 "ts": iso(f.llamado_ms, c.zona),
             }
-            for f in conn.execute(_LLAMADOS, {"c": c.id, "n": RECIENTES})
+            for f in conn.execute(_LLAMADOS, {"c": c.id, "dia": dia, "n": RECIENTES})
         ],
         "cola": {
             t["clave"]: {"nombre": t["nombre"], "esperando": esperando.get(t["clave"], 0)}
@@ -72,13 +81,13 @@ def _snapshot(conn: Connection, slug: str) -> dict[str, Any]:
     }
 
 
-def leer_snapshot(alm: Almacen, slug: str) -> dict[str, Any]:
+def leer_snapshot(alm: Almacen, slug: str, ahora: datetime) -> dict[str, Any]:
     """Una sola lectura consistente: en PostgreSQL, REPEATABLE READ (seq y estado cuadran)."""
     opciones: dict[str, Any] = {"solo_lectura": True}
     if alm.es_pg:
         opciones["isolation_level"] = "REPEATABLE READ"
     with alm.motor.connect().execution_options(**opciones) as conn, conn.begin():
-        return _snapshot(conn, slug)
+        return _snapshot(conn, slug, ahora)
 
 
 def leer_replay(alm: Almacen, slug: str, desde: int) -> list[dict[str, Any]] | None:
