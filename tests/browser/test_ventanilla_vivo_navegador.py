@@ -191,3 +191,27 @@ def test_el_jefe_aterriza_en_el_tablero_de_su_centro(pagina, sembrado):
     assert serias(pagina) == []
     entrar(pagina, "jefe-prueba")
     pagina.wait_for_url(re.compile(r"/tablero/prueba$"))
+
+
+def test_no_se_presento_se_habilita_solo_al_cumplirse_el_plazo(pagina, sembrado, tmp_path):
+    """Sin rellamada, «No se presentó» está deshabilitado con su motivo y se habilita solo, sin
+    recargar, cuando pasan los segundos del centro (el servidor dice cuántos faltan)."""
+    s, centro = sembrado
+    motor = create_engine(f"sqlite:///{tmp_path / 'turnos.db'}")
+    with motor.begin() as conn:
+        conn.execute(text("UPDATE centro SET ausente_tras_s = 4"))
+    motor.dispose()
+    emitir(s, centro, "A")
+    abrir_ventanilla(pagina, s)
+    pagina.get_by_role("button", name="Llamar siguiente").click()
+    pagina.get_by_text("Turno A-001 llamado.").wait_for()
+    boton = pagina.get_by_role("button", name="No se presentó")
+    expect(boton).to_be_disabled()
+    expect(pagina.locator("#motivo-ausente")).not_to_be_empty()
+    expect(boton).to_be_enabled(timeout=15_000)
+    assert sin_recargar(pagina)
+    assert pagina.locator("#motivo-ausente").count() == 0
+    # El foco no se mueve solo: sigue en la acción que el empleado tenía enfocada.
+    assert pagina.evaluate("document.activeElement.textContent").startswith("Iniciar atención")
+    pagina.keyboard.press("a")
+    pagina.get_by_text("Turno A-001 marcado ausente.").wait_for()

@@ -100,6 +100,7 @@ def estado_ausente(conn: Connection, turno_id: int, ms: int) -> dict[str, Any]:
         "permitido": falta == 0,
         "motivo": motivo_ausente_bloqueado(falta, s) if falta else "",
         "en_ms": ms + falta * 1000 if falta else None,
+        "falta_s": falta,  # la página se vuelve a pedir sola entonces (ventanilla.js)
     }
 
 

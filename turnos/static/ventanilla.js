@@ -46,20 +46,43 @@
     p.textContent = "No se pudo enviar: revise la conexión e intente de nuevo.";
     region.insertBefore(p, region.firstChild);
   };
-  var reemplazar = function (html) {
+  // conservarFoco: un refresco que nadie pidió (el plazo de «No se presentó») no mueve el foco.
+  var reemplazar = function (html, conservarFoco) {
     var doc = new DOMParser().parseFromString(html, "text/html");
     var nuevo = doc.getElementById("principal");
     var region = principal();
     if (!nuevo || !region) return false;
+    var tecla = conservarFoco && document.activeElement ? document.activeElement.dataset.tecla : null;
     generacion += 1;
     region.innerHTML = nuevo.innerHTML;
     if (doc.title) document.title = doc.title;
     var cola = document.getElementById("cola");
     if (cola && envivo) cola.dataset.envivo = envivo;
     pintarCrono();
-    enfocarPrimaria(region);
+    var previo = tecla ? region.querySelector('button[data-tecla="' + tecla + '"]') : null;
+    if (previo) previo.focus();
+    else enfocarPrimaria(region);
+    programarHabilitar();
     return true;
   };
+
+  // --- Un botón deshabilitado por un plazo del servidor (data-habilita-en-s): al cumplirse, se
+  // vuelve a pedir la página y el servidor decide si ya se habilita.
+  var temporizador = null;
+  var programarHabilitar = function () {
+    clearTimeout(temporizador);
+    var b = document.querySelector("button[data-habilita-en-s]");
+    var s = b ? Number(b.dataset.habilitaEnS) : 0;
+    if (!s || !window.fetch) return;
+    temporizador = setTimeout(function () {
+      if (enVuelo) return; // la respuesta de esa acción ya trae la página al día
+      fetch(location.href, { credentials: "same-origin", headers: { Accept: "text/html" } })
+        .then(function (r) { return r.ok && !r.redirected ? r.text() : null; })
+        .then(function (html) { if (html && !enVuelo) reemplazar(html, true); })
+        .catch(function () { /* sin red: el botón sigue como estaba */ });
+    }, s * 1000 + 250);
+  };
+  programarHabilitar();
 
   document.addEventListener("submit", function (e) {
     var form = e.target;
