@@ -12,7 +12,6 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import text
 
 from metricas import eta_metricas, resumen
-from metricas.prometheus import exportador_de
 from tests.conftest import AHORA
 from turnos.dominio.estados import Accion
 from turnos.servicios import atencion, emision, ventanillas
@@ -34,8 +33,6 @@ def test_metrics_publica_mae_y_cobertura_de_ayer(alm, centro, cliente):
     atencion.llamar(alm, "prueba", 1, v, _en(11))
     atencion.actuar(alm, "prueba", 1, Accion.FINALIZAR, v, _en(20))
     emision.emitir(alm, "prueba", "B", centro.kiosco, AHORA)  # hoy: aún no se evalúa
-    texto = cliente.get("/metrics").text
-    assert "turnos_eta_cobertura_ratio{" not in texto  # el scrape no hace el back-test
     guardar_eta(alm)
     texto = cliente.get("/metrics").text
     valores = {
@@ -58,15 +55,16 @@ def test_metrics_publica_mae_y_cobertura_de_ayer(alm, centro, cliente):
 
 
 def guardar_eta(alm):
-    """Lo que hace el trabajo en segundo plano tras sembrar ayer (al arrancar ya guardó la de un
-    día vacío; `turnos metricas resumir` la recalcula)."""
+    """Lo que hace el operador tras cargar ayer: el trabajo en segundo plano del servidor pudo
+    guardar ya la de un día aún vacío; `turnos metricas resumir` la recalcula."""
     ayer = AYER.date()
     resumen.resumir(alm, "prueba", ayer, ayer, AHORA)
 
 
-def test_el_scrape_lee_la_precision_guardada_y_sobrevive_al_reinicio(alm, centro, cliente):
-    """Calculada una vez y guardada: un proceso nuevo la publica sin recalcularla; sin la de
-    ayer se publica la última guardada."""
+def test_el_scrape_lee_la_precision_guardada_y_sobrevive_al_reinicio(alm, centro):
+    """El scrape no hace el back-test; calculada una vez y guardada, un proceso nuevo la publica
+    sin recalcularla; sin la de ayer se publica la última guardada. (Sin servidor: su trabajo en
+    segundo plano también la guarda y aquí se quiere ver qué hace el scrape solo.)"""
     v = centro.staff[0]
     ventanillas.cambiar_estado(alm, "prueba", 1, "abierta", v, AYER)
     for i in range(2):
@@ -74,14 +72,17 @@ def test_el_scrape_lee_la_precision_guardada_y_sobrevive_al_reinicio(alm, centro
     for fin in (11, 20):
         atencion.llamar(alm, "prueba", 1, v, _en(fin - 10 if fin == 11 else 11))
         atencion.actuar(alm, "prueba", 1, Accion.FINALIZAR, v, _en(fin))
-    assert eta_metricas.guardar_ayer(alm, AHORA, forzar=True) == 1
+    assert b"turnos_eta_cobertura_ratio{" not in eta_metricas.PrecisionEta().texto(alm, AHORA)
+    assert eta_metricas.guardar_ayer(alm, AHORA) == 1
     assert eta_metricas.guardar_ayer(alm, AHORA) == 0  # idempotente: ya está guardada
-    antes = eta_metricas.PrecisionEta().texto(alm, AHORA)
+    publicador = eta_metricas.PrecisionEta()
+    antes = publicador.texto(alm, AHORA)
     assert b'turnos_eta_cobertura_ratio{centro="prueba",tramite="A"} 1.0' in antes
+    assert publicador.texto(alm, AHORA) == antes  # el siguiente scrape (JSON ya decodificado)
     with alm.lectura() as conn:
         assert conn.execute(text("SELECT count(*) FROM metricas_eta_dia")).scalar() == 1
     # «Reinicio»: un exportador nuevo lee lo guardado, el mismo texto byte a byte.
-    assert exportador_de(cliente.app).eta.texto(alm, AHORA) == antes
+    assert eta_metricas.PrecisionEta().texto(alm, AHORA) == antes
     # Mañana, antes de que el trabajo calcule la de hoy: se publica la última guardada.
     assert eta_metricas.PrecisionEta().texto(alm, AHORA + timedelta(days=1)) == antes
 
