@@ -7,6 +7,7 @@ lo que se mide es la lectura, no la emisión. Imprime cifras; no afirma nada. Re
 docs/PERFORMANCE.md (Métricas) y docs/KPIS.md (Rendimiento).
 
 Uso: python bench/bench_metricas.py [--turnos 1000000] [--centros 50] [--repeticiones 5]
+    [--dir CARPETA (reutiliza las bases)] [--solo reporte|scrape]
 """
 
 from __future__ import annotations
@@ -275,6 +276,24 @@ def poblar_metricas(ruta: Path, centros: int, tramites: int, por_tramite: int) -
     return len(eventos)
 
 
+def _reutilizar(ruta: Path, resumenes: tuple[str, ...]) -> bool:
+    """Con --dir, una base ya generada se reutiliza (generar el mes tarda): se migra al esquema
+    de este código y se borran los resúmenes, como una base nunca resumida."""
+    if not ruta.exists():
+        return False
+    motor = crear_motor(f"sqlite:///{ruta}")
+    migrar(motor)
+    motor.dispose()
+    con = sqlite3.connect(ruta)
+    with con:
+        tablas = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        for t in resumenes:
+            if t in tablas:
+                con.execute(f"DELETE FROM {t}")
+    con.close()
+    return True
+
+
 def _cronometrar(funcion, repeticiones: int) -> list[float]:  # type: ignore[no-untyped-def]
     tiempos = []
     for _ in range(repeticiones):
@@ -294,11 +313,16 @@ def bench_reporte(dir_: Path, turnos: int, repeticiones: int) -> None:
 
     ruta = dir_ / "mes.db"
     a = time.perf_counter()
-    crear_base(ruta, 1, 40, 40)
-    n = poblar_mes(ruta, turnos, 40, 40)
+    if _reutilizar(ruta, ("kpi_dia",)):
+        n = sqlite3.connect(ruta).execute("SELECT count(*) FROM turno").fetchone()[0]
+        origen = "reutilizados; resúmenes borrados"
+    else:
+        crear_base(ruta, 1, 40, 40)
+        n = poblar_mes(ruta, turnos, 40, 40)
+        origen = f"generados en {time.perf_counter() - a:.1f} s"
     print(
         f"reporte: {n:,} tramos en {len(_dias_habiles(MES))} días hábiles, 40 trámites,"
-        f" 40 ventanillas (generados en {time.perf_counter() - a:.1f} s)"
+        f" 40 ventanillas ({origen})"
     )
     motor = crear_motor(f"sqlite:///{ruta}")
     fin_mes = date(MES.year, MES.month + 1, 1) - timedelta(days=1)
@@ -344,8 +368,13 @@ def bench_scrape(dir_: Path, centros: int, por_tramite: int, repeticiones: int) 
     from turnos.db.almacen import Almacen
 
     ruta = dir_ / "metricas.db"
-    crear_base(ruta, centros, 40, 4)
-    eventos = poblar_metricas(ruta, centros, 40, por_tramite)
+    if _reutilizar(ruta, ("metricas_acumulado", "metricas_eta_dia")):
+        con = sqlite3.connect(ruta)
+        eventos = con.execute("SELECT count(*) FROM evento").fetchone()[0]
+        con.close()
+    else:
+        crear_base(ruta, centros, 40, 4)
+        eventos = poblar_metricas(ruta, centros, 40, por_tramite)
     motor = crear_motor(f"sqlite:///{ruta}")
     app = SimpleNamespace(
         state=SimpleNamespace(
@@ -360,6 +389,15 @@ def bench_scrape(dir_: Path, centros: int, por_tramite: int, repeticiones: int) 
         f"  primer scrape de una base nunca raspada (recorre la bitácora): {frio[0]:.0f} ms;"
         f" {len(texto) / 1e6:.1f} MB, {texto.count(NL):,} líneas"
     )
+    from metricas import eta_metricas
+
+    if hasattr(eta_metricas, "guardar_ayer"):  # lo que hace el trabajo en segundo plano
+        a = time.perf_counter()
+        eta_metricas.guardar_ayer(app.state.alm, app.state.reloj())
+        print(
+            "  precisión de la ETA de ayer calculada y guardada (segundo plano):"
+            f" {(time.perf_counter() - a) * 1000:.0f} ms"
+        )
     for _ in range(2):  # cada vez en un proceso nuevo, como tras reiniciar el servidor
         r = subprocess.run(
             [sys.executable, __file__, "--primer-scrape", str(ruta)],
@@ -442,6 +480,10 @@ def main() -> None:
     p.add_argument("--centros", type=int, default=50)
     p.add_argument("--por-tramite", type=int, default=25, help="turnos por trámite (scrape)")
     p.add_argument("--repeticiones", type=int, default=5)
+    p.add_argument(
+        "--dir", type=Path, help="carpeta donde guardar las bases y reutilizarlas en otra corrida"
+    )
+    p.add_argument("--solo", choices=("reporte", "scrape"), help="medir solo una parte")
     a = p.parse_args()
     modelo = subprocess.run(
         "lscpu | grep 'Model name'", shell=True, capture_output=True, text=True
@@ -452,8 +494,12 @@ def main() -> None:
         sqlite3.sqlite_version,
     )
     with tempfile.TemporaryDirectory() as d:
-        bench_reporte(Path(d), a.turnos, a.repeticiones)
-        bench_scrape(Path(d), a.centros, a.por_tramite, a.repeticiones)
+        dir_ = a.dir or Path(d)
+        dir_.mkdir(parents=True, exist_ok=True)
+        if a.solo != "scrape":
+            bench_reporte(dir_, a.turnos, a.repeticiones)
+        if a.solo != "reporte":
+            bench_scrape(dir_, a.centros, a.por_tramite, a.repeticiones)
 
 
 if __name__ == "__main__":

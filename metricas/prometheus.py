@@ -357,6 +357,6 @@ def exportador_de(app: Any) -> Exportador:
 
 def precalentar(app: Any) -> None:
     """En un hilo al arrancar: parte de lo guardado, lee la bitácora que falte y formatea el
-    texto; el primer scrape real ya no paga eso. (La precisión de la ETA de ayer no: se guarda
-    por día y se calcula al primer scrape, con los datos de ayer completos.)"""
+    texto; el primer scrape real ya no paga eso. (La precisión de la ETA de ayer la guarda
+    resumen.precalentar en `metricas_eta_dia`; el scrape solo la lee.)"""
     exportador_de(app).estado.texto()

@@ -1,5 +1,6 @@
-"""Resumir por adelantado: los días cerrados a `kpi_dia` y la bitácora a `metricas_acumulado`,
-para que ni el primer reporte ni el primer scrape recorran datos crudos.
+"""Resumir por adelantado: los días cerrados a `kpi_dia`, la bitácora a `metricas_acumulado` y
+la precisión de la ETA de ayer a `metricas_eta_dia`, para que ni el primer reporte ni el primer
+scrape recorran datos crudos.
 
 `precalentar` lo hace en un hilo al arrancar (metricas/servicio.py); `resumir` es lo mismo para
 un centro y un periodo, desde la CLI (`turnos metricas resumir`), p. ej. tras cargar datos
@@ -14,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import text
 
-from metricas import acumulado, consultas, kpis
+from metricas import acumulado, consultas, eta_metricas, kpis
 from turnos.dominio.numeracion import dia_local
 from turnos.servicios import consultas as nucleo
 
@@ -23,7 +24,9 @@ LOTE_DIAS = 31  # días por lectura: acota lo que una lectura retiene la BD
 
 def precalentar(alm: Any, ahora: Any, dias: int = 62) -> int:
     """Resume los días cerrados recientes de cada centro: el primer reporte mensual ya no paga el
-    cálculo en frío. Devuelve cuántos días quedaron guardados."""
+    cálculo en frío. Antes, la precisión de la ETA de ayer que /metrics publica (lo que más pesa
+    en el primer scrape). Devuelve cuántos días quedaron guardados."""
+    eta_metricas.guardar_ayer(alm, ahora)
     with alm.lectura() as conn:
         centros = conn.execute(text("SELECT id, zona FROM centro WHERE activo = true")).all()
     guardados = 0
@@ -47,7 +50,8 @@ def resumir(
 ) -> tuple[int, int]:
     """Resume los días de `desde` a `hasta` del centro (en lotes de `LOTE_DIAS`) y deja al día los
     acumulados de /metrics. Devuelve (días cerrados guardados, días abiertos que aún pueden
-    cambiar). `progreso(inicio, fin, cerrados)` se llama tras cada lote."""
+    cambiar). `progreso(inicio, fin, cerrados)` se llama tras cada lote. También guarda la
+    precisión de la ETA de ayer del centro, si falta."""
     with alm.lectura() as conn:
         c = nucleo.centro(conn, slug)
     hoy = dia_local(ahora, c.zona)
@@ -66,4 +70,5 @@ def resumir(
     estado = EstadoMetricas(alm, lambda: ahora)
     estado.actualizar()  # parte de lo guardado y lee la bitácora que falte
     acumulado.guardar_si_toca(estado, forzar=True)
+    eta_metricas.guardar_ayer(alm, ahora, slug, forzar=True)  # pudo cargarse historia de ayer
     return cerrados, abiertos

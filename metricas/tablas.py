@@ -24,3 +24,14 @@ class MetricasAcumulado(SQLModel, table=True):
     seq: int = Field(sa_column=Column(BigInteger, nullable=False))
     version: int
     datos: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class MetricasEtaDia(SQLModel, table=True):
+    """Precisión de la ETA (back-test) de un centro en un día, lista para /metrics
+    (metricas/eta_metricas.py): la calcula el trabajo en segundo plano, el scrape solo la lee."""
+
+    __tablename__ = "metricas_eta_dia"
+    centro_id: int = Field(foreign_key="centro.id", primary_key=True)
+    dia: str = Field(max_length=10, primary_key=True)
+    version: int
+    datos: str = Field(sa_column=Column(Text, nullable=False))  # JSON [[clave, MAE s, cobertura]]

@@ -19,6 +19,7 @@ NECESARIOS = [
     "kiosco/migraciones/0002_impresion.py",
     "metricas/migraciones/0003_kpi_dia.py",
     "metricas/migraciones/m001_acumulado.py",
+    "metricas/migraciones/m002_eta_dia.py",
     "citas/migraciones/c001_citas.py",
     "citas/migraciones/c002_correo.py",
     "citas/plantillas/citas_datos.html",

@@ -1,5 +1,6 @@
 """/metrics publica la precisión del estimador (back-test del día anterior), válida para
-promtool y sin datos personales."""
+promtool y sin datos personales. El scrape no la calcula: la guarda en `metricas_eta_dia` el
+trabajo en segundo plano o `turnos metricas resumir`, y el scrape solo la lee."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ import subprocess
 from datetime import timedelta
 
 from prometheus_client.parser import text_string_to_metric_families
+from sqlalchemy import text
 
+from metricas import eta_metricas, resumen
 from tests.conftest import AHORA
 from turnos.dominio.estados import Accion
 from turnos.servicios import atencion, emision, ventanillas
@@ -30,6 +33,7 @@ def test_metrics_publica_mae_y_cobertura_de_ayer(alm, centro, cliente):
     atencion.llamar(alm, "prueba", 1, v, _en(11))
     atencion.actuar(alm, "prueba", 1, Accion.FINALIZAR, v, _en(20))
     emision.emitir(alm, "prueba", "B", centro.kiosco, AHORA)  # hoy: aún no se evalúa
+    guardar_eta(alm)
     texto = cliente.get("/metrics").text
     valores = {
         (m.name, m.labels["centro"], m.labels["tramite"]): m.value
@@ -50,6 +54,39 @@ def test_metrics_publica_mae_y_cobertura_de_ayer(alm, centro, cliente):
     assert r.returncode == 0, r.stdout.decode() + r.stderr.decode()
 
 
+def guardar_eta(alm):
+    """Lo que hace el operador tras cargar ayer: el trabajo en segundo plano del servidor pudo
+    guardar ya la de un día aún vacío; `turnos metricas resumir` la recalcula."""
+    ayer = AYER.date()
+    resumen.resumir(alm, "prueba", ayer, ayer, AHORA)
+
+
+def test_el_scrape_lee_la_precision_guardada_y_sobrevive_al_reinicio(alm, centro):
+    """El scrape no hace el back-test; calculada una vez y guardada, un proceso nuevo la publica
+    sin recalcularla; sin la de ayer se publica la última guardada. (Sin servidor: su trabajo en
+    segundo plano también la guarda y aquí se quiere ver qué hace el scrape solo.)"""
+    v = centro.staff[0]
+    ventanillas.cambiar_estado(alm, "prueba", 1, "abierta", v, AYER)
+    for i in range(2):
+        emision.emitir(alm, "prueba", "A", centro.kiosco, _en(1 + i))
+    for fin in (11, 20):
+        atencion.llamar(alm, "prueba", 1, v, _en(fin - 10 if fin == 11 else 11))
+        atencion.actuar(alm, "prueba", 1, Accion.FINALIZAR, v, _en(fin))
+    assert b"turnos_eta_cobertura_ratio{" not in eta_metricas.PrecisionEta().texto(alm, AHORA)
+    assert eta_metricas.guardar_ayer(alm, AHORA) == 1
+    assert eta_metricas.guardar_ayer(alm, AHORA) == 0  # idempotente: ya está guardada
+    publicador = eta_metricas.PrecisionEta()
+    antes = publicador.texto(alm, AHORA)
+    assert b'turnos_eta_cobertura_ratio{centro="prueba",tramite="A"} 1.0' in antes
+    assert publicador.texto(alm, AHORA) == antes  # el siguiente scrape (JSON ya decodificado)
+    with alm.lectura() as conn:
+        assert conn.execute(text("SELECT count(*) FROM metricas_eta_dia")).scalar() == 1
+    # «Reinicio»: un exportador nuevo lee lo guardado, el mismo texto byte a byte.
+    assert eta_metricas.PrecisionEta().texto(alm, AHORA) == antes
+    # Mañana, antes de que el trabajo calcule la de hoy: se publica la última guardada.
+    assert eta_metricas.PrecisionEta().texto(alm, AHORA + timedelta(days=1)) == antes
+
+
 def test_tablero_y_datos_abiertos_muestran_la_exactitud_de_ayer(alm, centro, cliente):
     """La misma cifra que /metrics, junto al KPI de espera en el tablero y en los datos
     abiertos por día y trámite; un trámite con menos de 3 esperas puntuadas no se publica."""
@@ -66,6 +103,7 @@ def test_tablero_y_datos_abiertos_muestran_la_exactitud_de_ayer(alm, centro, cli
     for i, fin in enumerate((9, 21, 30, 36)):
         atencion.llamar(alm, "prueba", 1, v, _en(1 if i == 0 else (9, 21, 30)[i - 1]))
         atencion.actuar(alm, "prueba", 1, Accion.FINALIZAR, v, _en(fin))
+    guardar_eta(alm)
     metricas_ = {
         (m.name, m.labels["tramite"]): m.value
         for familia in text_string_to_metric_families(cliente.get("/metrics").text)

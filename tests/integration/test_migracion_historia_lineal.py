@@ -138,7 +138,7 @@ def test_base_del_historial_lineal_migra_sin_perdida(db_url, tmp_path, marca):
         assert "kpi_dia" in inspect(conn).get_table_names()
         puntas = set(ScriptDirectory.from_config(configuracion()).get_heads())
         assert set(MigrationContext.configure(conn).get_current_heads()) == puntas
-        assert puntas == {"0002", "m001", _punta_nucleo(), "c003", "e001", "b001"}
+        assert puntas == {"0002", "m002", _punta_nucleo(), "c003", "e001", "b001"}
         assert compare_metadata(MigrationContext.configure(conn), cargar_tablas()) == []
     _, falla = auditoria.auditar(alm, "prueba")  # la bitácora sigue íntegra
     assert falla is None
@@ -154,7 +154,7 @@ def test_base_nueva_queda_en_las_puntas_de_cada_rama(db_url):
     assert actuales == set(script.get_heads())
     # Cada capacidad tiene su rama, que parte del núcleo.
     assert script.get_revision("kiosco@head").revision == "0002"
-    assert script.get_revision("metricas@head").revision == "m001"
+    assert script.get_revision("metricas@head").revision == "m002"
     assert _punta_nucleo() in set(script.get_heads())
     assert _punta_nucleo() == "0005_ventanilla"  # pulido de la ventanilla (issue 15)
     assert script.get_revision("citas@head").revision == "c003"
