@@ -49,10 +49,10 @@ APLICACION = "turnos_bench_centros"
 
 def fabrica_sin_notify() -> Any:
     """La app de siempre sin NOTIFY (solo para medir su costo; las pantallas quedan mudas)."""
-    from turnos.db import almacen
+    from turnos.db.almacen import Almacen
     from turnos.web.app import fabrica
 
-    almacen.notificar_sql = lambda evento: ("SELECT 1", {})  # type: ignore[assignment]
+    Almacen._notificar = lambda self, eventos: None  # type: ignore[method-assign]
     return fabrica()
 
 
