@@ -68,3 +68,22 @@ def test_bench_metricas_pequeno():
     )
     assert "datos nunca resumidos" in salida and "días leídos de kpi_dia" in salida
     assert salida.count("primer scrape tras reiniciar (proceso nuevo)") == 2
+
+
+@pytest.mark.lento
+@pytest.mark.postgres
+def test_bench_centros_pequeno(pg_base, monkeypatch):
+    monkeypatch.setenv("TURNOS_BENCH_PG_URL", pg_base)
+    salida = correr(
+        "bench/bench_centros.py",
+        "--centros",
+        "3",
+        "--segundos",
+        "1",
+        "--workers",
+        "2",
+        "--pg",
+        "synchronous_commit=local",
+    )
+    assert "3 centros × 1 cliente" in salida and "1 centro  × 16 clientes" in salida
+    assert salida.count("errores 0") == 3

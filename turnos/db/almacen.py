@@ -1,13 +1,14 @@
 """Transacciones: un comando = una transacción que también agrega sus eventos a la bitácora.
 
-Los eventos públicos (sin datos personales) salen hacia las pantallas solo después del COMMIT:
-con PostgreSQL por NOTIFY dentro de la misma transacción (se entrega al confirmar, y nada si se
-revierte); con SQLite, por la función `al_confirmar` que reparte en el mismo proceso.
+Los eventos públicos (sin datos personales) salen hacia las pantallas solo después del COMMIT
+(y nada si se revierte): con PostgreSQL, por NOTIFY en una transacción propia justo después (ver
+`Almacen._notificar`); con SQLite, por la función `al_confirmar` que reparte en el mismo proceso.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -17,7 +18,9 @@ from typing import Any
 from sqlalchemy import Connection, Engine, text
 
 from turnos.dominio.cadena import calcular_hash
-from turnos.eventos.notificar import notificar_sql
+from turnos.eventos.notificar import notificar_varios_sql
+
+log = logging.getLogger(__name__)
 
 _AVANZAR = text("UPDATE cadena SET seq = seq + 1 WHERE centro_id = :c RETURNING seq, hash")
 _INICIAR = text("INSERT INTO cadena (centro_id, seq, hash) VALUES (:c, 1, :h)")
@@ -114,9 +117,6 @@ class Tx:
         self.conn.execute(_INSERTAR, registro)
         self.conn.execute(_PUNTA, {"c": centro_id, "h": registro["hash"]})
         self.publicos.append(forma_publica)
-        if self.es_pg:  # se entrega al confirmar; si se revierte, nadie se entera
-            sql, params = notificar_sql(forma_publica)
-            self.conn.execute(text(sql), params)
         return seq
 
 
@@ -146,9 +146,26 @@ class Almacen:
         finally:
             if self._escritura is not None:
                 self._escritura.release()
-        # Ya confirmado: en SQLite se reparte en proceso; en PostgreSQL lo hizo NOTIFY.
+        # Ya confirmado: en PostgreSQL, NOTIFY; en SQLite se reparte en proceso.
+        if tx.publicos and self.es_pg:
+            self._notificar(tx.publicos)
         if tx.publicos and self.al_confirmar is not None and not self.es_pg:
             self.al_confirmar(tx.publicos)
+
+    def _notificar(self, eventos: list[dict[str, Any]]) -> None:
+        """NOTIFY en su propia transacción (autocommit), ya confirmado el cambio.
+
+        Dentro de la transacción del cambio, PostgreSQL tomaría al confirmar un candado global de
+        la base y lo sostendría durante el fsync: todos los centros en fila. Aquí la transacción
+        no escribe WAL (sin fsync) y suelta el candado enseguida. Si el aviso falla, el cambio ya
+        está confirmado: se registra y las pantallas se ponen al día con el replay por seq (el
+        siguiente evento del centro deja ver el hueco; al reconectar, `PuentePostgres`)."""
+        sql, params = notificar_varios_sql(eventos)
+        try:
+            with self.motor.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+                c.execute(text(sql), params)
+        except Exception:  # noqa: BLE001 - el cambio ya está confirmado; no se vuelve error
+            log.exception("NOTIFY de %d evento(s) falló tras confirmar", len(eventos))
 
     @contextmanager
     def lectura(self) -> Iterator[Connection]:

@@ -1,8 +1,10 @@
 """El protocolo NOTIFY de los eventos públicos, sin depender de psycopg.
 
-El núcleo ejecuta ``notificar_sql(evento)`` DENTRO de la transacción del cambio: PostgreSQL
-entrega la notificación al confirmar (en orden de commit) y nada si hay rollback. Quien escucha
-es ``turnos.eventos.puente_pg``.
+El núcleo ejecuta ``notificar_varios_sql(eventos)`` DESPUÉS del COMMIT del cambio, en una
+transacción propia y corta (``turnos.db.almacen``): así nada se avisa si hubo rollback, y el
+COMMIT del cambio no toma el candado global de la cola de NOTIFY (que PostgreSQL sostiene hasta
+terminar el fsync y ponía en fila a todos los centros). Quien escucha es
+``turnos.eventos.puente_pg``.
 """
 
 from __future__ import annotations
@@ -38,3 +40,11 @@ def notificar_sql(
     else:
         consulta = "SELECT pg_notify(%(canal)s, %(payload)s)"
     return consulta, {"canal": canal, "payload": carga(evento)}
+
+
+def notificar_varios_sql(eventos: list[Evento], canal: str = CANAL) -> tuple[str, dict[str, str]]:
+    """Un solo ``SELECT pg_notify(...), pg_notify(...)`` (estilo ``named``) para varios eventos:
+    una transacción y una ida y vuelta; PostgreSQL los entrega en ese orden."""
+    columnas = ", ".join(f"pg_notify(:canal, :p{i})" for i in range(len(eventos)))
+    params = {"canal": canal, **{f"p{i}": carga(e) for i, e in enumerate(eventos)}}
+    return f"SELECT {columnas}", params

@@ -1,8 +1,9 @@
 """Puente entre procesos con PostgreSQL ``LISTEN/NOTIFY``.
 
-El núcleo ejecuta ``notificar_sql(evento)`` (``turnos.eventos.notificar``) DENTRO de la
-transacción del cambio: PostgreSQL entrega la notificación al confirmar (en orden de commit) y nada si hay rollback. Cada proceso
-(incluido el que emitió) recibe los eventos solo por ``LISTEN``, así nadie los ve dos veces.
+El núcleo ejecuta ``notificar_varios_sql(eventos)`` (``turnos.eventos.notificar``) justo DESPUÉS
+del COMMIT del cambio, en una transacción propia: nada sale si hubo rollback, y avisos de dos
+procesos pueden llegar en desorden (el hub ordena por ``seq``). Cada proceso (incluido el que
+emitió) recibe los eventos solo por ``LISTEN``, así nadie los ve dos veces.
 
 NOTIFY no tiene replay: al (re)conectar, el puente pide al núcleo lo que falte desde el último
 ``seq`` que el hub local entregó por centro. El hub descarta los repetidos por ``seq``.

@@ -9,6 +9,7 @@ import asyncio
 import json
 from datetime import datetime
 from typing import Any
+from urllib.parse import quote, urlencode
 
 from sqlalchemy import Connection, text
 from sqlalchemy.engine import make_url
@@ -108,8 +109,15 @@ def leer_replay(alm: Almacen, slug: str, desde: int) -> list[dict[str, Any]] | N
 
 
 def dsn_psycopg(url: str) -> str:
-    """La URL de SQLAlchemy (postgresql+psycopg://…) como la entiende psycopg (postgresql://…)."""
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    """La URL de SQLAlchemy (postgresql+psycopg://…) como la entiende psycopg (postgresql://…).
+
+    Los parámetros se codifican con %20: SQLAlchemy escribe los espacios como «+», que libpq no
+    decodifica, y `options=-c a=1 -c b=2` llegaba roto (el puente no conectaba nunca)."""
+    u = make_url(url)
+    base = u.set(drivername="postgresql", query={}).render_as_string(hide_password=False)
+    if not u.query:
+        return base
+    return f"{base}?{urlencode(u.query, doseq=True, quote_via=quote)}"
 
 
 async def iniciar(app: Starlette) -> None:
