@@ -14,6 +14,7 @@ tests/unit/test_delante.py), así que quien suma pesos en ese orden obtiene los 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 
 from turnos.dominio.enrutamiento import Politica
@@ -40,36 +41,37 @@ def filas_delante(
         if clase not in ventaja:
             raise ValueError(f"clase {clase!r}: use espera.orden_predicho")
         grupos.setdefault((fila, clase), []).append((en_cola, id_))
-    # Por grupo: llegadas (en_cola, id) en orden, siguiente índice, ventaja, rango, fila y lo
-    # que se suma a la llegada para saber desde cuándo está vencido (None: nunca).
-    colas: list[tuple[list[tuple[int, int]], int, int, str, int | None]] = []
+    # Por grupo: sus llegadas (en_cola, id) en orden y lo que se suma a la llegada para saber
+    # desde cuándo está vencido (sin espera máxima: nunca). La cabeza de cada grupo es
+    # [clave de la política, instante desde el que está vencido, grupo, índice].
+    colas: list[tuple[list[tuple[int, int]], int, int, str, float]] = []
+    cabezas: list[list] = []  # type: ignore[type-arg]
     for (fila, clase), xs in grupos.items():
         xs.sort()
         maxima = espera_maxima_s.get(fila) if politica.prioridad_vencidos else None
         rango = orden_tramites.index(fila) if fila in orden_tramites else len(orden_tramites)
-        colas.append((xs, ventaja[clase], rango, fila, maxima * 1000 + 1 if maxima else None))
-    siguiente = [0] * len(colas)
+        vence = maxima * 1000 + 1 if maxima else math.inf
+        colas.append((xs, ventaja[clase], rango, fila, vence))
+        en_cola, id_ = xs[0]
+        cabezas.append([(en_cola - ventaja[clase], rango, en_cola, id_), en_cola + vence,
+                        len(colas) - 1, 0])  # fmt: skip
     delante: list[str] = []
     reloj = ahora_ms
-    while True:
-        mejor = -1
-        mejor_clave: tuple[int, int, int, int] | None = None
-        mejor_vencido = False
-        for g, (xs, v, rango, _, vence) in enumerate(colas):
-            i = siguiente[g]
-            if i == len(xs):
-                continue
-            en_cola, id_ = xs[i]
-            vencido = vence is not None and en_cola + vence <= reloj
-            if mejor_vencido and not vencido:
-                continue
-            clave = (en_cola - v, rango, en_cola, id_)
-            if (vencido and not mejor_vencido) or mejor_clave is None or clave < mejor_clave:
-                mejor, mejor_clave, mejor_vencido = g, clave, vencido
-        if mejor_clave is None:
-            return None
-        siguiente[mejor] += 1
-        if mejor_clave[3] == objetivo_id:
+    while cabezas:
+        # Los vencidos primero; entre ellos, o entre todos, la menor clave (los ids no se
+        # repiten: `min` nunca compara más allá de la clave).
+        vencidos = [c for c in cabezas if c[1] <= reloj]
+        cabeza = min(vencidos) if vencidos else min(cabezas)
+        clave, _, g, i = cabeza
+        if clave[3] == objetivo_id:
             return delante
-        delante.append(colas[mejor][3])
+        xs, v, rango, fila, vence = colas[g]
+        delante.append(fila)
         reloj += paso_ms
+        i += 1
+        if i == len(xs):
+            cabezas.remove(cabeza)
+        else:
+            en_cola, id_ = xs[i]
+            cabeza[:] = [(en_cola - v, rango, en_cola, id_), en_cola + vence, g, i]
+    return None

@@ -191,45 +191,31 @@ def estimar_en_espera(
     filas = conn.execute(
         _FILA, {"c": centro_id, "espera": EstadoTurno.EN_ESPERA.value, "ts": tramites}
     ).all()
-    objetivo_f = next((f for f in filas if f.id == turno_id), None)
+    # Tuplas, sin acceder por nombre a cada fila (con 200 en espera, se nota).
+    nombre = {t: str(t) for t in tramites}
+    tuplas = [(id_, nombre[t], clase, en_cola) for id_, t, clase, en_cola, _ in filas]
+    objetivo_f = next((f for f in filas if f[0] == turno_id), None)
     if objetivo_f is None:
         return Estimacion(0, None, None)
     medias = medias_s(conn, centro_id, tramites, ahora_ms, metas)
     llegadas = _llegadas(conn, centro_id, tramites, ahora_ms)
-    objetivo = Candidato(
-        objetivo_f.id,
-        str(tramite_id),
-        _CLASE[objetivo_f.clase],
-        objetivo_f.en_cola_ms,
-        maximas.get(str(tramite_id)),
-        objetivo_f.cita_ms,
-    )
-    if any(f.clase not in CLASES_FIFO for f in filas):  # con citas: el camino completo
-        candidatos = [
-            Candidato(
-                f.id,
-                str(f.tramite_id),
-                _CLASE[f.clase],
-                f.en_cola_ms,
-                maximas.get(str(f.tramite_id)),
-                f.cita_ms,
-            )  # fmt: skip
-            for f in filas
-        ]
+    objetivo = _candidato(objetivo_f, maximas)
+    if {t[2] for t in tuplas}.difference(CLASES_FIFO):  # con citas: el camino completo
+        candidatos = [_candidato(f, maximas) for f in filas]
         return estimar(objetivo, candidatos, vents, medias, ahora_ms, politica, llegadas)
-    b = base_de(str(tramite_id), vents, medias)
+    b = base_de(objetivo.tramite, vents, medias)
     assert b is not None  # mismas ventanillas que arriba
     delante = filas_delante(
-        ((f.id, str(f.tramite_id), f.clase, f.en_cola_ms) for f in filas),
-        turno_id,
-        maximas,
-        ahora_ms,
-        politica,
-        b.orden_tramites,
-        b.paso_ms,
+        tuplas, turno_id, maximas, ahora_ms, politica, b.orden_tramites, b.paso_ms
     )
     assert delante is not None  # el objetivo está en `filas`
     return concluir(objetivo, delante, b, medias, politica, llegadas)
+
+
+def _candidato(f: Any, maximas: dict[str, int | None]) -> Candidato:
+    """Como `candidato`, con la espera máxima que vino con las ventanillas."""
+    tramite = str(f.tramite_id)
+    return Candidato(f.id, tramite, _CLASE[f.clase], f.en_cola_ms, maximas.get(tramite), f.cita_ms)
 
 
 def _llegadas(
