@@ -8,7 +8,7 @@
   - back-test (`turnos.dominio.retro.evaluar`) de un mes sintético: turnos evaluados por segundo.
 En proceso (sin HTTP), SQLite en archivo temporal (y PostgreSQL con --backend ambos).
 
-Uso: python bench/bench_eta.py [--n 200] [--backend sqlite|ambos] [--dias 22]
+Uso: python bench/bench_eta.py [--n 200] [--backend sqlite|ambos] [--dias 22] [--esperas 0,50,200]
 Imprime cifras; no afirma nada. Resultados en docs/PERFORMANCE.md.
 """
 
@@ -126,6 +126,9 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=200)
     ap.add_argument("--backend", choices=["sqlite", "ambos"], default="sqlite")
     ap.add_argument("--dias", type=int, default=22)
+    ap.add_argument(
+        "--esperas", default="0,50,200", help="turnos ya en espera, separados por comas"
+    )
     args = ap.parse_args()
     print(
         f"# {platform.processor() or platform.machine()}, {os.cpu_count()} CPU, Python {platform.python_version()}"
@@ -136,7 +139,7 @@ def main() -> None:
         "  transacción (BEGIN→COMMIT)  estimar_turno solo"
     )
     for backend in backends:
-        for espera in (0, 50, 200):
+        for espera in [int(x) for x in args.esperas.split(",")]:
             with tempfile.TemporaryDirectory() as d:
                 if backend == "sqlite":
                     r = medir(f"sqlite:///{d}/bench.db", args.n, espera)
