@@ -7,9 +7,11 @@
   `inicio_ms` a `fin_ms`); sin historia, la meta del protocolo (`atencion_maxima_min`);
 - llegadas de mayor prioridad en la última hora (rebasarán al turno mientras dure su ventaja).
 
-Cuatro lecturas por estimación (ventanillas con la meta de sus trámites, la fila, las medias de
-todos los trámites en una sola consulta con ventana, y las llegadas). Emitir la calcula DESPUÉS
-del COMMIT, en una lectura aparte: no alarga el candado de escritura de SQLite.
+Cinco lecturas por estimación (ventanillas con la meta y la espera máxima de sus trámites, los
+pocos turnos dirigidos o al frente, la fila, las medias de todos los trámites en una sola
+consulta con ventana, y las llegadas). Emitir la calcula DESPUÉS del COMMIT, en una lectura
+aparte: no alarga el candado de escritura de SQLite. En el caso común (sin dirigidos ni citas)
+la fila se ordena por grupos FIFO (`dominio/delante.py`), sin un `Candidato` por turno.
 """
 
 from __future__ import annotations
