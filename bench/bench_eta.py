@@ -5,10 +5,13 @@
     (mezcla general/preferente, 2 trámites, 3 ventanillas abiertas); y `estimar_turno` solo;
   - cuánto dura la transacción de escritura de emitir (de BEGIN a COMMIT: en SQLite, el candado
     que forma a los demás escritores), con el estimador;
+  - lo mismo en tiempo de CPU del proceso (`time.process_time`): con la máquina cargada por
+    otros, el tiempo de pared mide sobre todo la espera por CPU; en SQLite (todo en proceso) la
+    CPU es la cifra estable (en PostgreSQL no cuenta el trabajo del servidor);
   - back-test (`turnos.dominio.retro.evaluar`) de un mes sintético: turnos evaluados por segundo.
 En proceso (sin HTTP), SQLite en archivo temporal (y PostgreSQL con --backend ambos).
 
-Uso: python bench/bench_eta.py [--n 200] [--backend sqlite|ambos] [--dias 22]
+Uso: python bench/bench_eta.py [--n 200] [--backend sqlite|ambos] [--dias 22] [--esperas 0,50,200]
 Imprime cifras; no afirma nada. Resultados en docs/PERFORMANCE.md.
 """
 
@@ -66,9 +69,17 @@ def medir(url: str, n: int, espera: int) -> dict[str, float]:
             clase=("general", "preferente")[i % 3 == 0],
         )
 
+    # El que llama emitir (antes del issue 13 pendiente 1, `estimar_turno`): el bench mide ambos.
+    nombre = "estimar_en_espera" if hasattr(estimacion, "estimar_en_espera") else "estimar_turno"
+    original = getattr(estimacion, nombre)
+    # Sembrar la fila sin estimar (no se mide): 2000 en espera cuestan segundos, no minutos.
+    setattr(estimacion, nombre, lambda *a, **k: Estimacion(0, None, None))
     for _ in range(espera):
         emitir()
-    tiempos: dict[str, list[float]] = {"con": [], "sin": [], "solo": [], "tx": []}
+    setattr(estimacion, nombre, original)
+    tiempos: dict[str, list[float]] = {
+        "con": [], "sin": [], "solo": [], "tx": [], "cpu_con": [], "cpu_sin": [], "cpu_solo": []
+    }  # fmt: skip
     abierta: list[float] = []
     midiendo = [False]
 
@@ -82,17 +93,15 @@ def medir(url: str, n: int, espera: int) -> dict[str, float]:
 
     event.listen(motor, "begin", empieza)
     event.listen(motor, "commit", confirma)
-    # El que llama emitir (antes del issue 13 pendiente 1, `estimar_turno`): el bench mide ambos.
-    nombre = "estimar_en_espera" if hasattr(estimacion, "estimar_en_espera") else "estimar_turno"
-    original = getattr(estimacion, nombre)
     for i in range(2 * n):
         con = i % 2 == 0  # alternados: la cola crece igual para ambos
         if not con:
             setattr(estimacion, nombre, lambda *a, **k: Estimacion(0, None, None))
         midiendo[0] = con
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         t = emitir()
         tiempos["con" if con else "sin"].append(_ms(t0))
+        tiempos["cpu_con" if con else "cpu_sin"].append((time.process_time() - c0) * 1000)
         midiendo[0] = False
         setattr(estimacion, nombre, original)
         emision.cancelar(alm, str(t["token"]), reloj[0])  # la cola queda en `espera`
@@ -106,9 +115,10 @@ def medir(url: str, n: int, espera: int) -> dict[str, float]:
         ]
     for tid in ids[-min(n, len(ids)) :] if ids else []:
         with alm.lectura() as conn:
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             estimacion.estimar_turno(conn, tid, a_ms(reloj[0]), politica)
             tiempos["solo"].append(_ms(t0))
+            tiempos["cpu_solo"].append((time.process_time() - c0) * 1000)
     motor.dispose()
     return {k: statistics.median(v) if v else 0.0 for k, v in tiempos.items()}
 
@@ -126,6 +136,9 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=200)
     ap.add_argument("--backend", choices=["sqlite", "ambos"], default="sqlite")
     ap.add_argument("--dias", type=int, default=22)
+    ap.add_argument(
+        "--esperas", default="0,50,200", help="turnos ya en espera, separados por comas"
+    )
     args = ap.parse_args()
     print(
         f"# {platform.processor() or platform.machine()}, {os.cpu_count()} CPU, Python {platform.python_version()}"
@@ -136,7 +149,7 @@ def main() -> None:
         "  transacción (BEGIN→COMMIT)  estimar_turno solo"
     )
     for backend in backends:
-        for espera in (0, 50, 200):
+        for espera in [int(x) for x in args.esperas.split(",")]:
             with tempfile.TemporaryDirectory() as d:
                 if backend == "sqlite":
                     r = medir(f"sqlite:///{d}/bench.db", args.n, espera)
@@ -148,10 +161,13 @@ def main() -> None:
                     finally:
                         next(gen, None)
             extra = (r["con"] / r["sin"] - 1) * 100 if r["sin"] else 0.0
+            cpu = (r["cpu_con"] / r["cpu_sin"] - 1) * 100 if r["cpu_sin"] else 0.0
             print(
                 f"{backend:<9} {espera:>9}  {r['sin']:>17.2f} ms  {r['con']:>17.2f} ms"
                 f"  {extra:>+9.0f} %  {r['tx']:>22.2f} ms  "
                 + (f"{r['solo']:>15.2f} ms" if espera else f"{'—':>18}")
+                + f"   | CPU del proceso: {r['cpu_sin']:.2f} / {r['cpu_con']:.2f} ms"
+                f" ({cpu:+.0f} %), solo {r['cpu_solo']:.2f} ms"
             )
     n, seg = backtest(args.dias)
     print(f"back-test: {n} turnos en {seg:.2f} s = {n / seg:,.0f} turnos/s ({args.dias} días)")

@@ -128,3 +128,40 @@ def test_emitir_estima_despues_del_commit(alm, centro):
     assert orden.index("insertar") < orden.index("commit") < orden.index("estimar")
     # El contrato no cambia: el preferente va primero y hay rango (una ventanilla abierta).
     assert t["personas_delante"] == 0 and t["espera_estimada"] is not None
+
+
+def test_camino_rapido_da_lo_mismo_que_el_completo(alm, centro):
+    """Sin dirigidos ni citas, `estimar_en_espera` mezcla grupos FIFO (`dominio.delante`) en vez
+    de armar un `Candidato` por turno: mismo resultado que el camino completo, turno por turno,
+    con vencidos en el camino (A vence a los 30 min) y ventanillas libres y ocupadas."""
+    from turnos.servicios import estimacion
+
+    abrir(alm, centro, 1)
+    abrir(alm, centro, 2)
+    emitidos = [
+        emision.emitir(
+            alm,
+            "prueba",
+            "AB"[k % 2],
+            centro.kiosco,
+            minutos(k % 7 + k // 3),
+            clase=("general", "preferente")[k % 3 == 0],
+        )  # fmt: skip
+        for k in range(14)
+    ]
+    atencion.llamar(alm, "prueba", 1, centro.staff[0], minutos(12))
+    ms = int(minutos(40).timestamp() * 1000)
+    with alm.lectura() as conn:
+        c = emision.consultas.centro(conn, "prueba")
+        filas = conn.execute(
+            emision.text("SELECT id, tramite_id FROM turno WHERE estado = 'en_espera'")
+        ).all()
+        assert len(filas) == len(emitidos) - 1
+        vents, metas = estimacion._ventanillas_y_metas(conn, c.id)
+        con_rango = 0
+        for f in filas:
+            args = (conn, f.id, c.id, f.tramite_id, ms, c.politica)
+            completo = estimacion._completo(*args, vents, metas, {})
+            assert estimacion.estimar_en_espera(*args) == completo
+            con_rango += completo.min_s is not None  # B no tiene meta ni historia: sin rango
+        assert con_rango > 0

@@ -220,24 +220,26 @@ def rebasan(objetivo: Candidato, llegadas_por_s: Mapping[str, float], espera_s: 
 # -- estimación completa ------------------------------------------------------------------------
 
 
-def estimar(
-    objetivo: Candidato,
-    candidatos: Sequence[Candidato],
-    ventanillas: Sequence[VentanillaEstimada],
-    atencion_s: Mapping[str, float],
-    ahora_ms: int,
-    politica: Politica = POLITICA,
-    llegadas_por_s: Mapping[str, float] | None = None,
-    llamado_libre_s: int = LLAMADO_LIBRE_S,
-) -> Estimacion:
-    """Personas delante y rango [P10, P90] en segundos del turno `objetivo` (que está en
-    `candidatos`). `ventanillas`: las activas del centro; `atencion_s`: media por trámite;
-    `llegadas_por_s`: turnos por segundo por clase que llegan a esas ventanillas."""
-    sirven = [v for v in ventanillas if objetivo.tramite in v.tramites]
+@dataclass(frozen=True)
+class Base:
+    """Lo que `estimar` deriva de las ventanillas antes de ordenar la fila."""
+
+    abiertas: tuple[VentanillaEstimada, ...]
+    orden_tramites: tuple[str, ...]  # el de la primera ventanilla de la base (desempate)
+    peso: dict[str, float]  # cuánto pesa delante un turno de cada fila
+    t_mix: float
+    paso_ms: int
+
+
+def base_de(
+    tramite: str, ventanillas: Sequence[VentanillaEstimada], atencion_s: Mapping[str, float]
+) -> Base | None:
+    """Ventanillas, pesos y paso del reloj para un turno de `tramite` (None: nadie lo atiende)."""
+    sirven = [v for v in ventanillas if tramite in v.tramites]
     abiertas = [v for v in sirven if v.abierta]
     base = abiertas or sirven  # sin abiertas, el orden sigue siendo el de la política
     if not base:
-        return Estimacion(0, None, None)
+        return None
     por_tramite: dict[str, int] = {}  # ventanillas (abiertas) que atienden cada trámite
     todas = [v for v in ventanillas if v.abierta] if abiertas else list(ventanillas)
     for v in todas:
@@ -254,17 +256,56 @@ def estimar(
     t_mix = sum(medias) / len(medias) if medias else 0.0
     s = len(abiertas)
     paso_ms = int(t_mix * 1000 / s) if s and t_mix > 0 else 0
-    relevantes = [c for c in candidatos if c.tramite in peso]
-    orden = orden_predicho(relevantes, ahora_ms, politica, base[0].tramites, paso_ms, objetivo.id)
-    delante = 0.0
-    tiempo_delante = 0.0
+    return Base(tuple(abiertas), base[0].tramites, peso, t_mix, paso_ms)
+
+
+def estimar(
+    objetivo: Candidato,
+    candidatos: Sequence[Candidato],
+    ventanillas: Sequence[VentanillaEstimada],
+    atencion_s: Mapping[str, float],
+    ahora_ms: int,
+    politica: Politica = POLITICA,
+    llegadas_por_s: Mapping[str, float] | None = None,
+    llamado_libre_s: int = LLAMADO_LIBRE_S,
+) -> Estimacion:
+    """Personas delante y rango [P10, P90] en segundos del turno `objetivo` (que está en
+    `candidatos`). `ventanillas`: las activas del centro; `atencion_s`: media por trámite;
+    `llegadas_por_s`: turnos por segundo por clase que llegan a esas ventanillas."""
+    b = base_de(objetivo.tramite, ventanillas, atencion_s)
+    if b is None:
+        return Estimacion(0, None, None)
+    relevantes = [c for c in candidatos if c.tramite in b.peso]
+    orden = orden_predicho(relevantes, ahora_ms, politica, b.orden_tramites, b.paso_ms, objetivo.id)
+    filas: list[str] = []
     for c in orden:
         if c.id == objetivo.id:
             break
-        delante += peso[c.tramite]
-        tiempo_delante += peso[c.tramite] * atencion_s.get(c.tramite, t_mix)
+        filas.append(c.tramite)
+    return concluir(objetivo, filas, b, atencion_s, politica, llegadas_por_s, llamado_libre_s)
+
+
+def concluir(
+    objetivo: Candidato,
+    filas_delante: Sequence[str],
+    b: Base,
+    atencion_s: Mapping[str, float],
+    politica: Politica = POLITICA,
+    llegadas_por_s: Mapping[str, float] | None = None,
+    llamado_libre_s: int = LLAMADO_LIBRE_S,
+) -> Estimacion:
+    """Personas delante y rango, dadas las filas de los que van antes, en el orden predicho
+    (la suma de pesos en ese orden: `delante.filas_delante` da la misma secuencia)."""
+    peso, t_mix = b.peso, b.t_mix
+    delante = 0.0
+    tiempo_delante = 0.0
+    for t in filas_delante:
+        delante += peso[t]
+        tiempo_delante += peso[t] * atencion_s.get(t, t_mix)
     personas = math.floor(delante + 0.5)
     t_obj = atencion_s.get(objetivo.tramite, 0.0)
+    abiertas = b.abiertas
+    s = len(abiertas)
     if not abiertas or t_obj <= 0:
         return Estimacion(personas, None, None)
     # Atención media de lo que hay delante (incluida la atención en curso, de la mezcla).

@@ -7,9 +7,11 @@
   `inicio_ms` a `fin_ms`); sin historia, la meta del protocolo (`atencion_maxima_min`);
 - llegadas de mayor prioridad en la última hora (rebasarán al turno mientras dure su ventaja).
 
-Cuatro lecturas por estimación (ventanillas con la meta de sus trámites, la fila, las medias de
-todos los trámites en una sola consulta con ventana, y las llegadas). Emitir la calcula DESPUÉS
-del COMMIT, en una lectura aparte: no alarga el candado de escritura de SQLite.
+Cinco lecturas por estimación (ventanillas con la meta y la espera máxima de sus trámites, los
+pocos turnos dirigidos o al frente, la fila, las medias de todos los trámites en una sola
+consulta con ventana, y las llegadas). Emitir la calcula DESPUÉS del COMMIT, en una lectura
+aparte: no alarga el candado de escritura de SQLite. En el caso común (sin dirigidos ni citas)
+la fila se ordena por grupos FIFO (`dominio/delante.py`), sin un `Candidato` por turno.
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, text
 
+from turnos.dominio.delante import CLASES_FIFO, filas_delante
 from turnos.dominio.enrutamiento import Candidato, Politica, filas_de
-from turnos.dominio.espera import Estimacion, VentanillaEstimada, estimar
+from turnos.dominio.espera import Estimacion, VentanillaEstimada, base_de, concluir, estimar
 from turnos.dominio.estados import Clase, EstadoTurno
 from turnos.servicios import transferencia
 
@@ -27,7 +30,8 @@ MUESTRA = 20
 VENTANA_LLEGADAS_MS = 3600 * 1000
 
 _VENTANILLAS = text(
-    "SELECT v.id, v.estado, v.usuario_id, vt.tramite_id, tr.atencion_maxima_min FROM ventanilla v"
+    "SELECT v.id, v.estado, v.usuario_id, vt.tramite_id, tr.atencion_maxima_min,"
+    " tr.espera_maxima_min FROM ventanilla v"
     " JOIN ventanilla_tramite vt ON vt.ventanilla_id = v.id"
     " JOIN tramite tr ON tr.id = vt.tramite_id"
     " WHERE v.centro_id = :c AND v.activo = true AND tr.activo = true"
@@ -36,6 +40,13 @@ _VENTANILLAS = text(
 _EN_ESPERA = text(
     "SELECT t.id, t.tramite_id, t.clase, t.en_cola_ms, t.cita_ms, tr.espera_maxima_min"
     " FROM turno t JOIN tramite tr ON tr.id = t.tramite_id"
+    " WHERE t.centro_id = :c AND t.estado = :espera AND t.tramite_id IN :ts"
+    + transferencia.SIN_ESPECIALES.replace(" AND ", " AND t.")
+).bindparams(bindparam("ts", expanding=True))
+# La fila sin especiales y sin JOIN (la espera máxima viene con las ventanillas): el camino
+# rápido solo necesita trámite, clase y llegada; cita_ms por si hay citas (camino completo).
+_FILA = text(
+    "SELECT t.id, t.tramite_id, t.clase, t.en_cola_ms, t.cita_ms FROM turno t"
     " WHERE t.centro_id = :c AND t.estado = :espera AND t.tramite_id IN :ts"
     + transferencia.SIN_ESPECIALES.replace(" AND ", " AND t.")
 ).bindparams(bindparam("ts", expanding=True))
@@ -96,9 +107,10 @@ def ventanillas(conn: Connection, centro_id: int) -> list[VentanillaEstimada]:
 
 
 def _ventanillas_y_metas(
-    conn: Connection, centro_id: int
+    conn: Connection, centro_id: int, maximas: dict[str, int | None] | None = None
 ) -> tuple[list[VentanillaEstimada], dict[int, float | None]]:
-    """Ventanillas activas y la meta de atención (s) de los trámites que atienden."""
+    """Ventanillas activas y la meta de atención (s) de los trámites que atienden; en
+    `maximas`, la espera máxima (s) de esos trámites, como la lleva `Candidato`."""
     por_id: dict[int, tuple[str, list[str]]] = {}
     personas: dict[int, int | None] = {}
     metas: dict[int, float | None] = {}
@@ -106,6 +118,8 @@ def _ventanillas_y_metas(
         por_id.setdefault(f.id, (f.estado, []))[1].append(str(f.tramite_id))
         personas[f.id] = f.usuario_id
         metas[f.tramite_id] = float(f.atencion_maxima_min) * 60 if f.atencion_maxima_min else None
+        if maximas is not None:
+            maximas[str(f.tramite_id)] = (f.espera_maxima_min or 0) * 60 or None
     vents = [
         VentanillaEstimada(
             id=vid,
@@ -159,10 +173,82 @@ def estimar_en_espera(
     """Como `estimar_turno`, cuando quien llama ya sabe centro y trámite del turno (emitir).
 
     Si el turno ya no está en espera (lo llamaron o lo cancelaron entre el COMMIT y esta
-    lectura), no hay nadie delante ni espera."""
-    vents, metas = _ventanillas_y_metas(conn, centro_id)
+    lectura), no hay nadie delante ni espera.
+
+    Camino rápido (issue 13, el común): sin turnos dirigidos ni al frente en el centro y sin
+    citas en la fila, la fila se lee sin JOIN como tuplas y `delante.filas_delante` la mezcla
+    por grupos FIFO, sin un `Candidato` por turno ni montículos. Da la misma secuencia que
+    `orden_predicho` y el mismo resultado; si no se cumple, el camino completo de siempre."""
+    maximas: dict[str, int | None] = {}
+    vents, metas = _ventanillas_y_metas(conn, centro_id, maximas)
     # Dirigidos o al frente (transferencia.py): con la fila que les da la política.
     especiales = {f.id: f for f in conn.execute(transferencia.ESPECIALES, {"c": centro_id})}
+    if especiales:
+        return _completo(conn, turno_id, centro_id, tramite_id, ahora_ms, politica, vents,
+                         metas, especiales)  # fmt: skip
+    b = base_de(str(tramite_id), vents, {})  # solo para saber qué trámites leer
+    if b is None:  # nadie lo atiende (como `estimar`), esté o no en espera
+        return Estimacion(0, None, None)
+    tramites = sorted({int(x) for x in b.peso if x.isdigit()} | {tramite_id})
+    filas = conn.execute(
+        _FILA, {"c": centro_id, "espera": EstadoTurno.EN_ESPERA.value, "ts": tramites}
+    ).all()
+    # Tuplas, sin acceder por nombre a cada fila (con 200 en espera, se nota).
+    nombre = {t: str(t) for t in tramites}
+    tuplas = [(id_, nombre[t], clase, en_cola) for id_, t, clase, en_cola, _ in filas]
+    objetivo_f = next((f for f in filas if f[0] == turno_id), None)
+    if objetivo_f is None:
+        return Estimacion(0, None, None)
+    medias = medias_s(conn, centro_id, tramites, ahora_ms, metas)
+    llegadas = _llegadas(conn, centro_id, tramites, ahora_ms)
+    objetivo = _candidato(objetivo_f, maximas)
+    if {t[2] for t in tuplas}.difference(CLASES_FIFO):  # con citas: el camino completo
+        candidatos = [_candidato(f, maximas) for f in filas]
+        return estimar(objetivo, candidatos, vents, medias, ahora_ms, politica, llegadas)
+    b = base_de(objetivo.tramite, vents, medias)
+    assert b is not None  # mismas ventanillas que arriba
+    delante = filas_delante(
+        tuplas, turno_id, maximas, ahora_ms, politica, b.orden_tramites, b.paso_ms
+    )
+    assert delante is not None  # el objetivo está en `filas`
+    return concluir(objetivo, delante, b, medias, politica, llegadas)
+
+
+def _candidato(f: Any, maximas: dict[str, int | None]) -> Candidato:
+    """Como `candidato`, con la espera máxima que vino con las ventanillas."""
+    tramite = str(f.tramite_id)
+    return Candidato(f.id, tramite, _CLASE[f.clase], f.en_cola_ms, maximas.get(tramite), f.cita_ms)
+
+
+def _llegadas(
+    conn: Connection, centro_id: int, tramites: list[int], ahora_ms: int
+) -> dict[str, float]:
+    return {
+        f.clase: f.n / (VENTANA_LLEGADAS_MS / 1000)
+        for f in conn.execute(
+            _LLEGADAS,
+            {
+                "c": centro_id,
+                "ts": tramites,
+                "desde": ahora_ms - VENTANA_LLEGADAS_MS,
+                "ms": ahora_ms,
+            },
+        )
+    }
+
+
+def _completo(
+    conn: Connection,
+    turno_id: int,
+    centro_id: int,
+    tramite_id: int,
+    ahora_ms: int,
+    politica: Politica,
+    vents: list[VentanillaEstimada],
+    metas: dict[int, float | None],
+    especiales: dict[int, Any],
+) -> Estimacion:
+    """El camino completo (con turnos dirigidos o al frente): un `Candidato` por turno."""
     propio = (
         transferencia.candidato_especial(especiales[turno_id]).tramite
         if turno_id in especiales
@@ -187,18 +273,7 @@ def estimar_en_espera(
         if not fila.isdigit() and str(f.tramite_id) in medias:
             por_fila.setdefault(fila, []).append(medias[str(f.tramite_id)])
     medias.update({fila: sum(ms_) / len(ms_) for fila, ms_ in por_fila.items()})
-    llegadas = {
-        f.clase: f.n / (VENTANA_LLEGADAS_MS / 1000)
-        for f in conn.execute(
-            _LLEGADAS,
-            {
-                "c": centro_id,
-                "ts": tramites,
-                "desde": ahora_ms - VENTANA_LLEGADAS_MS,
-                "ms": ahora_ms,
-            },
-        )
-    }
+    llegadas = _llegadas(conn, centro_id, tramites, ahora_ms)
     return estimar(
         objetivo,
         candidatos,
