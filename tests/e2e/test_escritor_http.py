@@ -154,3 +154,46 @@ def test_rutas_calientes_confirman_en_el_hilo_escritor(app, centro, db_url):
         # 3 emisiones + abrir + llamar + iniciar + finalizar, todas en el mismo hilo escritor.
         assert len(hilos) == 7 and set(hilos) == {hilos[0]} and hilos[0].startswith(ESCRITOR)
     assert _escritores() == []  # el lifespan lo cerró
+
+
+def test_ninguna_sentencia_corre_en_el_bucle_de_eventos(app, centro):
+    """Las rutas calientes no bloquean el bucle: toda sentencia SQL (autenticación, centro de la
+    sesión, la escritura) corre en un hilo (threadpool o escritor), nunca en el del bucle. (Antes,
+    /ventanilla y /ventanilla/cola leían el centro de la sesión en el bucle.)"""
+    from sqlalchemy import event
+    from starlette.testclient import TestClient
+
+    from tests.e2e.test_paginas_personal import csrf, entrar
+
+    en_el_bucle: list[str] = []
+
+    def vigilar(conn, cursor, sql, *args):
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        en_el_bucle.append(sql)
+
+    with TestClient(app) as cliente:
+        entrar(cliente, "v1-prueba")
+        pagina = cliente.get("/ventanilla").text
+        event.listen(app.state.alm.motor, "before_cursor_execute", vigilar)
+        try:
+            r = cliente.post(
+                "/api/v1/centros/prueba/turnos",
+                json={"tramite": "A"},
+                headers=bearer(centro.kiosco_token),
+            )
+            assert r.status_code == 201
+            datos = {"csrf": csrf(pagina), "numero": 1}
+            for accion in ("abrir", "llamar", "iniciar", "finalizar"):
+                r = cliente.post(
+                    "/ventanilla", data={**datos, "accion": accion}, follow_redirects=False
+                )
+                assert r.status_code == 303
+            assert cliente.get("/ventanilla/cola").status_code == 200  # la lista que se refresca
+            h = bearer(centro.staff_tokens[1])
+            assert cliente.post("/api/v1/centros/prueba/ventanillas/2/abrir", headers=h).is_success
+        finally:
+            event.remove(app.state.alm.motor, "before_cursor_execute", vigilar)
+    assert en_el_bucle == []

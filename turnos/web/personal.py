@@ -265,7 +265,7 @@ async def ventanilla(request: Request) -> Response:
             {"status": 403, "mensaje": "Su rol no opera ventanillas.", "usuario": quien},
             403,
         )
-    slug = centro_de(request, quien)
+    slug = await run_in_threadpool(centro_de, request, quien)  # lee la BD: fuera del bucle
     if slug is None:
         return render(
             request,
