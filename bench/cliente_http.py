@@ -22,10 +22,19 @@ class Conexion:
         self, ruta: str, cuerpo: dict[str, Any] | None = None
     ) -> tuple[int, bytes, float]:
         """(status, cuerpo, segundos) de un POST en la conexión abierta."""
+        return await self.pedir("POST", ruta, cuerpo)
+
+    async def get(self, ruta: str) -> tuple[int, bytes, float]:
+        """(status, cuerpo, segundos) de un GET en la conexión abierta."""
+        return await self.pedir("GET", ruta)
+
+    async def pedir(
+        self, metodo: str, ruta: str, cuerpo: dict[str, Any] | None = None
+    ) -> tuple[int, bytes, float]:
         assert self.r is not None and self.w is not None
         datos = json.dumps(cuerpo).encode() if cuerpo is not None else b""
         peticion = (
-            f"POST {ruta} HTTP/1.1\r\nHost: {self.host}\r\nAuthorization: Bearer {self.token}\r\n"
+            f"{metodo} {ruta} HTTP/1.1\r\nHost: {self.host}\r\nAuthorization: Bearer {self.token}\r\n"
             f"Content-Type: application/json\r\nContent-Length: {len(datos)}\r\n\r\n"
         ).encode() + datos
         t0 = time.perf_counter()

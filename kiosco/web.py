@@ -236,9 +236,10 @@ async def api_emitir(request: Request) -> Response:
     datos = await cuerpo(request)
     clase = campo_texto(datos, "clase") or "general"  # la regla de clases vive en emision
     pet = peticion_idempotente(request, quien, "emitir_kiosco", datos)
-    resultado = await run_in_threadpool(
+    alm = request.app.state.alm
+    resultado = await alm.escribir(  # por el escritor del Almacén, sin ocupar un hilo (issue 14)
         emision.emitir,
-        request.app.state.alm,
+        alm,
         request.path_params["centro"],
         campo_texto(datos, "tramite", requerido=True).strip().upper(),
         quien,

@@ -34,6 +34,13 @@ def test_bench_nucleo_pequeno():
 
 
 @pytest.mark.lento
+def test_bench_rutas_pequeno():
+    salida = correr("bench/bench_rutas.py", "--turnos", "64", "--segundos", "1", "--ritmo", "30")
+    assert "emitir / salud" in salida and "llamar" in salida
+    assert salida.count("errores 0") == 5
+
+
+@pytest.mark.lento
 def test_bench_ticket_pequeno():
     salida = correr("bench/bench_ticket.py", "--n", "20")
     assert "generico_80mm" in salida

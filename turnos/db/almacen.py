@@ -3,18 +3,28 @@
 Los eventos públicos (sin datos personales) salen hacia las pantallas solo después del COMMIT
 (y nada si se revierte): con PostgreSQL, por NOTIFY en una transacción propia justo después (ver
 `Almacen._notificar`); con SQLite, por la función `al_confirmar` que reparte en el mismo proceso.
+
+Escritor (issue 14, el `execute_write_fn` de Datasette): desde código asíncrono, un comando se
+manda con `await alm.escribir(servicio, alm, …)`. En SQLite corre en UN hilo propio del Almacén
+y los comandos se forman en su cola sin ocupar hilos del threadpool (antes ~40 hilos hacían fila
+en el candado y se peleaban el GIL: p99 de cientos de ms). En PostgreSQL, que escribe en paralelo,
+corre en el threadpool como antes. Las lecturas no pasan por aquí.
 """
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import json
 import logging
 import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
+import anyio.to_thread
 from sqlalchemy import Connection, Engine, text
 
 from turnos.dominio.cadena import calcular_hash
@@ -34,6 +44,10 @@ _INSERTAR = text(
 _SLUG = text("SELECT slug FROM centro WHERE id = :c")
 
 GENESIS = "0" * 64
+HILO_ESCRITOR = "turnos-escritor"
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def campos_sellados(fila: dict[str, Any]) -> dict[str, Any]:
@@ -134,6 +148,34 @@ class Almacen:
         # 100 ms. (Otro proceso, como la CLI, sigue esperando con busy_timeout.)
         self._escritura = threading.Lock() if not self.es_pg else None
         self._slugs: dict[int, str] = {}
+        self._escritor: ThreadPoolExecutor | None = None  # se crea en la primera escritura
+        self._escritor_candado = threading.Lock()
+
+    async def escribir(self, fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+        """Corre `fn(*args, **kwargs)` (un servicio que abre su `transaccion()`) y devuelve lo que
+        devuelva; sus excepciones llegan tal cual.
+
+        SQLite: en el hilo escritor, en orden de llegada; su `transaccion()` toma el candado sin
+        competencia (solo lo comparten escrituras de otros hilos: CLI, rutas frías). Si quien
+        espera se cancela antes de que empiece, el comando no corre; ya empezado, termina."""
+        if self._escritura is None:
+            return await anyio.to_thread.run_sync(functools.partial(fn, *args, **kwargs))
+        futuro = self._ejecutor().submit(fn, *args, **kwargs)
+        return await asyncio.wrap_future(futuro)
+
+    def _ejecutor(self) -> ThreadPoolExecutor:
+        with self._escritor_candado:
+            if self._escritor is None:
+                self._escritor = ThreadPoolExecutor(1, thread_name_prefix=HILO_ESCRITOR)
+            return self._escritor
+
+    def cerrar(self) -> None:
+        """Termina el hilo escritor tras correr lo ya formado (el lifespan de la app lo llama al
+        apagar). Una escritura posterior crea otro."""
+        with self._escritor_candado:
+            escritor, self._escritor = self._escritor, None
+        if escritor is not None:
+            escritor.shutdown(wait=True)
 
     @contextmanager
     def transaccion(self) -> Iterator[Tx]:

@@ -123,9 +123,11 @@ async def tramites(request: Request) -> Response:
 async def emitir(request: Request) -> Response:
     quien = await actor_api(request)
     datos = await cuerpo(request)
-    resultado = await run_in_threadpool(
+    alm = request.app.state.alm
+    # Ruta caliente: el comando se forma en el escritor del Almacén sin ocupar un hilo (issue 14).
+    resultado = await alm.escribir(
         emision.emitir,
-        request.app.state.alm,
+        alm,
         request.path_params["centro"],
         campo_texto(datos, "tramite", requerido=True, maximo=20).strip().upper(),
         quien,
@@ -282,9 +284,10 @@ async def accion_ventanilla(request: Request) -> Response:
     quien = await actor_api(request)
     datos = await cuerpo(request)
     p = request.path_params
-    resultado = await run_in_threadpool(
+    alm = request.app.state.alm
+    resultado = await alm.escribir(  # llamar, iniciar, finalizar…: por el escritor (issue 14)
         ejecutar_accion,
-        request.app.state.alm,
+        alm,
         p["centro"],
         p["numero"],
         p["accion"],

@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import anyio.to_thread
 import jinja2
 from sqlalchemy import Engine, text
 from starlette.applications import Starlette
@@ -113,6 +114,8 @@ def crear_app(
             for cap in reversed(iniciadas):
                 if cap.detener is not None:
                     await cap.detener(app)
+            # Termina el hilo escritor tras lo ya formado, con el reparto aún vivo (issue 14).
+            await anyio.to_thread.run_sync(alm.cerrar)
             await tiempo_real.detener(app)
             motor.dispose()
             sirviendo.soltar()

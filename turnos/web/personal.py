@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -264,7 +265,7 @@ async def ventanilla(request: Request) -> Response:
             {"status": 403, "mensaje": "Su rol no opera ventanillas.", "usuario": quien},
             403,
         )
-    slug = centro_de(request, quien)
+    slug = await run_in_threadpool(centro_de, request, quien)  # lee la BD: fuera del bucle
     if slug is None:
         return render(
             request,
@@ -320,24 +321,40 @@ async def _accion(request: Request, quien: Actor, slug: str) -> Response:
     alm, ahora = request.app.state.alm, request.app.state.reloj()
     try:
         intento = str(form.get("intento", ""))
-        if intento and not await run_in_threadpool(
-            intentos.reclamar, alm, slug, quien, numero, intento, accion, a_ms(ahora)
-        ):  # doble pulso o reenvío: ya se hizo una vez, no se repite ni se muestra como error
+        nuevo, r = await alm.escribir(
+            _reclamar_y_ejecutar, alm, slug, quien, numero, intento, accion, ahora, datos
+        )
+        if not nuevo:  # doble pulso o reenvío: ya se hizo una vez, no se repite ni se muestra
             avisar(request, "ok", "Esa acción ya se había enviado; no se repitió.")
         elif accion == "salir":
-            await run_in_threadpool(ejecutar_accion, alm, slug, numero, "cerrar", quien, ahora, {})
             request.session.pop("ventanilla", None)
             avisar(request, "ok", f"Ventanilla {numero} cerrada.")
         else:
-            r = await run_in_threadpool(
-                ejecutar_accion, alm, slug, numero, accion, quien, ahora, datos
-            )
             if accion == "abrir":
                 request.session["ventanilla"] = numero
             avisar(request, "ok", _mensaje(accion, r))
     except TurnosError as e:
         avisar(request, "error", e.mensaje)
     return RedirectResponse("/ventanilla", status_code=303)
+
+
+def _reclamar_y_ejecutar(
+    alm: Almacen,
+    slug: str,
+    quien: Actor,
+    numero: int,
+    intento: str,
+    accion: str,
+    ahora: datetime,
+    datos: dict[str, Any],
+) -> tuple[bool, dict[str, Any] | None]:
+    """En el escritor (issue 14), en un solo viaje: reclama el intento (su propia transacción) y,
+    si es nuevo, hace la acción. Devuelve (nuevo, resultado)."""
+    if intento and not intentos.reclamar(alm, slug, quien, numero, intento, accion, a_ms(ahora)):
+        return False, None
+    if accion == "salir":
+        return True, ejecutar_accion(alm, slug, numero, "cerrar", quien, ahora, {})
+    return True, ejecutar_accion(alm, slug, numero, accion, quien, ahora, datos)
 
 
 def _mensaje(accion: str, r: dict[str, Any] | None) -> str:

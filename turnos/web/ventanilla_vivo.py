@@ -106,7 +106,7 @@ async def cola(request: Request) -> Response:
     quien = await actor(request)
     if quien is None or quien.tipo != "usuario" or not quien.puede(Permiso.OPERAR):
         return Response("Su sesión expiró.", status_code=401, media_type="text/plain")
-    slug = centro_de(request, quien)
+    slug = await run_in_threadpool(centro_de, request, quien)  # lee la BD: fuera del bucle
     if slug is None:
         return Response("No hay centros configurados.", status_code=404, media_type="text/plain")
     alm, ms = request.app.state.alm, a_ms(request.app.state.reloj())
