@@ -4,7 +4,9 @@ Mide `emision.emitir`, `atencion.llamar` y `atencion.actuar(FINALIZAR)` en un ci
 emitir → llamar → finalizar (la cola se queda del mismo largo), con un centro sembrado por
 `apoyo.sembrado`. Cuenta las sentencias que llegan al cursor del driver (evento
 `before_cursor_execute`), separando las de la transacción de escritura de las lecturas aparte
-(p. ej. la estimación que `emitir` calcula tras el COMMIT). Imprime medianas y p90 en µs.
+(p. ej. la estimación que `emitir` calcula tras el COMMIT). Imprime medianas y p90 en µs de reloj
+y la mediana del tiempo de CPU de este hilo (en PostgreSQL no cuenta el del servidor): con la
+máquina cargada el reloj mide sobre todo la espera por CPU, y el CPU propio es más estable.
 
 Uso: python bench/bench_sentencias.py [--backend sqlite|postgres|ambos] [--ciclos 400]
      [--sqlite-sync FULL|NORMAL] [--detalle]   (--detalle lista las sentencias de cada comando)
@@ -86,7 +88,9 @@ def medir(backend: str, ciclos: int, detalle: bool, sync: str) -> None:
         motor = crear_motor(url, sqlite_sync=sync)
         migrar(motor)
         alm = Almacen(motor)
-        centro = sembrar_centro(alm)
+        # Slug propio: en PostgreSQL los NOTIFY cruzan esquemas, y una prueba que corre a la vez
+        # con su centro «prueba» recibiría estos eventos.
+        centro = sembrar_centro(alm, slug="bench-sentencias")
         staff = centro.staff[0]
         ventanillas.cambiar_estado(alm, centro.slug, 1, "abierta", staff, AHORA)
         reloj = iter(AHORA + timedelta(milliseconds=i * 50) for i in range(10**9))
@@ -105,13 +109,15 @@ def medir(backend: str, ciclos: int, detalle: bool, sync: str) -> None:
             ),
         }
         tiempos: dict[str, list[float]] = {k: [] for k in comandos}
+        cpu: dict[str, list[float]] = {k: [] for k in comandos}
         sentencias: dict[str, Counter[tuple[int, int]]] = {k: Counter() for k in comandos}
         textos: dict[str, list[str]] = {}
         for i in range(ciclos):
             for nombre, comando in comandos.items():
                 contador.reiniciar()
-                t0 = time.perf_counter()
+                t0, c0 = time.perf_counter(), time.thread_time()
                 comando(i)
+                cpu[nombre].append((time.thread_time() - c0) * 1e6)
                 tiempos[nombre].append((time.perf_counter() - t0) * 1e6)
                 sentencias[nombre][(contador.escritura, contador.lectura)] += 1
                 textos[nombre] = contador.textos  # las del último ciclo (caché llena)
@@ -120,12 +126,18 @@ def medir(backend: str, ciclos: int, detalle: bool, sync: str) -> None:
 
     modo = f" (synchronous={sync})" if backend == "sqlite" else ""
     print(f"\n{backend}{modo}: {ciclos} ciclos emitir → llamar → finalizar, cola de {COLA_INICIAL}")
-    print(f"{'comando':<10} {'sentencias (tx + lectura)':<26} {'mediana µs':>11} {'p90 µs':>9}")
+    print(
+        f"{'comando':<10} {'sentencias (tx + lectura)':<26} {'mediana µs':>11} {'p90 µs':>9}"
+        f" {'CPU µs':>8}"
+    )
     for nombre in comandos:
         (esc, lec), _ = sentencias[nombre].most_common(1)[0]
         t = sorted(tiempos[nombre])
         p90 = t[int(len(t) * 0.9)]
-        print(f"{nombre:<10} {f'{esc} + {lec}':<26} {statistics.median(t):>11.0f} {p90:>9.0f}")
+        print(
+            f"{nombre:<10} {f'{esc} + {lec}':<26} {statistics.median(t):>11.0f} {p90:>9.0f}"
+            f" {statistics.median(cpu[nombre]):>8.0f}"
+        )
     if detalle:
         for nombre, lista in textos.items():
             print(f"\n-- {nombre} ({len(lista)} sentencias)")

@@ -68,3 +68,9 @@ def test_bench_metricas_pequeno():
     )
     assert "datos nunca resumidos" in salida and "días leídos de kpi_dia" in salida
     assert salida.count("primer scrape tras reiniciar (proceso nuevo)") == 2
+
+
+@pytest.mark.lento
+def test_bench_sentencias_pequeno():
+    salida = correr("bench/bench_sentencias.py", "--backend", "sqlite", "--ciclos", "5")
+    assert "emitir" in salida and "finalizar" in salida and "sentencias" in salida
