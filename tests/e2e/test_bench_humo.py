@@ -94,3 +94,9 @@ def test_bench_centros_pequeno(pg_base, monkeypatch):
     )
     assert "3 centros × 1 cliente" in salida and "1 centro  × 16 clientes" in salida
     assert salida.count("errores 0") == 3
+
+
+@pytest.mark.lento
+def test_bench_sentencias_pequeno():
+    salida = correr("bench/bench_sentencias.py", "--backend", "sqlite", "--ciclos", "5")
+    assert "emitir" in salida and "finalizar" in salida and "sentencias" in salida

@@ -156,7 +156,7 @@ def test_base_nueva_queda_en_las_puntas_de_cada_rama(db_url):
     assert script.get_revision("kiosco@head").revision == "0002"
     assert script.get_revision("metricas@head").revision == "m002"
     assert _punta_nucleo() in set(script.get_heads())
-    assert _punta_nucleo() == "0005_ventanilla"  # pulido de la ventanilla (issue 15)
+    assert _punta_nucleo() == "0006_version_catalogo"  # versión del catálogo (issue 14)
     assert script.get_revision("citas@head").revision == "c003"
     assert script.get_revision("encuestas@head").revision == "e001"
     assert script.get_revision("buzon@head").revision == "b001"

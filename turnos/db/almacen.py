@@ -42,6 +42,7 @@ _INSERTAR = text(
     " :hash)"
 )
 _SLUG = text("SELECT slug FROM centro WHERE id = :c")
+_VERSION_CATALOGO = text("SELECT n FROM version_catalogo")
 
 GENESIS = "0" * 64
 HILO_ESCRITOR = "turnos-escritor"
@@ -66,19 +67,63 @@ def campos_sellados(fila: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+class CacheCatalogo:
+    """Filas del catálogo (centro, trámites, trámites por ventanilla) por proceso, válidas
+    mientras no cambie `version_catalogo`. La suben disparadores de la base con toda escritura a
+    esas tablas (migración 0006_version_catalogo): ni el SQL a mano ni otro worker se la saltan.
+
+    Una transacción lee la versión (1 sentencia) y, si coincide, usa las filas guardadas; si es
+    mayor, empieza una caché nueva. Quien lee una versión menor (su lectura es anterior a la de
+    otro hilo que ya vio el cambio) no usa ni llena la caché. Las filas se leen DESPUÉS de la
+    versión, así que nunca son más viejas que la versión bajo la que se guardan.
+    """
+
+    def __init__(self) -> None:
+        self._version = -1
+        self._filas: dict[Any, Any] = {}
+        self._candado = threading.Lock()
+
+    def vigente(self, version: int) -> dict[Any, Any]:
+        with self._candado:
+            if version > self._version:
+                self._version, self._filas = version, {}
+            if version == self._version:
+                return self._filas
+        return {}  # de esta transacción sola: no se comparte
+
+
 class Tx:
     """La transacción en curso: conexión y bitácora."""
 
-    def __init__(self, conn: Connection, es_pg: bool, slugs: dict[int, str]) -> None:
+    def __init__(
+        self,
+        conn: Connection,
+        es_pg: bool,
+        slugs: dict[int, str],
+        cache: CacheCatalogo | None = None,
+    ) -> None:
         self.conn = conn
         self.es_pg = es_pg
         self.publicos: list[dict[str, Any]] = []
         self._slugs = slugs
+        self._cache = cache or CacheCatalogo()
+        self._catalogo: dict[Any, Any] | None = None
+
+    def catalogo(self) -> dict[Any, Any]:
+        """Las filas del catálogo vigentes en esta transacción (lee la versión una vez)."""
+        if self._catalogo is None:
+            version = self.conn.execute(_VERSION_CATALOGO).scalar_one()
+            self._catalogo = self._cache.vigente(int(version))
+        return self._catalogo
 
     def _slug(self, centro_id: int) -> str:
         if centro_id not in self._slugs:  # el slug de un centro no cambia: basta leerlo una vez
             self._slugs[centro_id] = self.conn.execute(_SLUG, {"c": centro_id}).scalar_one()
         return self._slugs[centro_id]
+
+    def recordar_slug(self, centro_id: int, slug: str) -> None:
+        """El slug que la transacción ya leyó (el evento lo lleva sin leerlo otra vez)."""
+        self._slugs.setdefault(centro_id, slug)
 
     def ejecutar(self, sql: Any, params: dict[str, Any] | None = None) -> Any:
         return self.conn.execute(sql, params or {})
@@ -150,6 +195,7 @@ class Almacen:
         self._slugs: dict[int, str] = {}
         self._escritor: ThreadPoolExecutor | None = None  # se crea en la primera escritura
         self._escritor_candado = threading.Lock()
+        self.cache_catalogo = CacheCatalogo()
 
     async def escribir(self, fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
         """Corre `fn(*args, **kwargs)` (un servicio que abre su `transaccion()`) y devuelve lo que
@@ -183,7 +229,7 @@ class Almacen:
             self._escritura.acquire()
         try:
             with self.motor.begin() as conn:
-                tx = Tx(conn, self.es_pg, self._slugs)
+                tx = Tx(conn, self.es_pg, self._slugs, self.cache_catalogo)
                 yield tx
         finally:
             if self._escritura is not None:

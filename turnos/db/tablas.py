@@ -206,6 +206,16 @@ class Cadena(SQLModel, table=True):
     hash: str = Field(default="0" * 64, max_length=64)
 
 
+class VersionCatalogo(SQLModel, table=True):
+    """Una sola fila (id 1) que sube con toda escritura a centro, tramite y ventanilla_tramite:
+    la suben disparadores de la base (migración 0006_version_catalogo), así ningún escritor, ni
+    SQL a mano, se la salta. Valida la caché por proceso del catálogo (db/almacen.py)."""
+
+    __tablename__ = "version_catalogo"
+    id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    n: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
 class Usuario(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     usuario: str = Field(max_length=60, unique=True)

@@ -27,7 +27,7 @@ from turnos.errores import Conflicto, EntradaInvalida, NoEncontrado, Prohibido
 from turnos.permisos import Actor, Permiso, exigir
 from turnos.servicios import ausencia, consultas, resultados, transferencia
 from turnos.servicios.consultas import CentroInfo, TurnoInfo, VentanillaInfo
-from turnos.servicios.transiciones import con_activos, mover_turno, mover_ventanilla
+from turnos.servicios.transiciones import con_activos, mover_ventanilla, mover_y_leer_turno
 from turnos.servicios.vistas import evento_publico, turno_evento, ventanilla_evento
 from turnos.tiempo import a_ms, iso
 
@@ -60,6 +60,9 @@ _BLOQUEAR_PG = text(
 )
 _RECLAMAR = "llamado_ms = :ms, llamadas = 1, ventanilla_id = :v, usuario_id = :u, motivo = :motivo"
 _ACTUAL = con_activos("SELECT id FROM turno WHERE ventanilla_id = :v AND estado IN :activos")
+_EN_CURSO = con_activos(
+    consultas.SELECT_TURNO + " WHERE t.ventanilla_id = :v AND t.estado IN :activos"
+)
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,11 @@ class Puesto:
     centro: CentroInfo
     ventanilla: VentanillaInfo
     actor: Actor
-    actual: int | None
+    turno: TurnoInfo | None  # el llamado o en atención, leído con la ventanilla ya bloqueada
+
+    @property
+    def actual(self) -> int | None:
+        return self.turno.id if self.turno is not None else None
 
 
 def puesto(
@@ -77,7 +84,7 @@ def puesto(
 ) -> Puesto:
     """El preámbulo de toda acción de ventanilla: permiso, bloqueo (primero en el orden de
     bloqueo) y la regla «otra persona la atiende»."""
-    c = consultas.centro(tx.conn, centro_slug)
+    c = consultas.centro_en(tx, centro_slug)
     quien = exigir(actor, permiso, c.id)
     v = consultas.ventanilla(tx.conn, c.id, numero, bloquear=True)
     if (
@@ -86,12 +93,17 @@ def puesto(
         and not quien.puede(Permiso.OPERAR_CUALQUIERA, c.id)
     ):
         raise Prohibido(f"La ventanilla {numero} la atiende otra persona.")
-    return Puesto(c, v, quien, turno_actual(tx.conn, v.id))
+    f = tx.ejecutar(_EN_CURSO, {"v": v.id}).first()
+    return Puesto(c, v, quien, TurnoInfo.de_fila(f) if f is not None else None)
 
 
 def turno_staff(conn: Connection, turno_id: int, zona: str) -> dict[str, Any]:
     """El turno como lo ve el personal en su ventanilla."""
-    t = consultas.turno(conn, turno_id)
+    return turno_staff_de(consultas.turno(conn, turno_id), zona)
+
+
+def turno_staff_de(t: TurnoInfo, zona: str) -> dict[str, Any]:
+    """`turno_staff` de un turno ya leído (p. ej. el que devolvió el UPDATE … RETURNING)."""
     return {
         "folio": t.folio,
         "tramite": t.tramite_clave,
@@ -127,14 +139,21 @@ def _publicar(
     estado: str,
     datos: dict[str, Any] | None = None,
     cola: dict[int, str] | None = None,
+    *,
+    espera: dict[str, int] | None = None,
     **extra: Any,
 ) -> None:
+    """Agrega el evento de la acción. La cola de los trámites que cambiaron va en el evento:
+    `espera` si ya se conoce ({clave: n}, la devuelve `consultas.ajustar_espera`), o `cola`
+    ({id: clave}) para leerla."""
     partes: dict[str, Any] = {
         "turno": turno_evento(t, t.tramite_clave, t.tramite_nombre, estado),
         "ventanilla": ventanilla_evento(v),
         **extra,
     }
-    if cola:
+    if espera:
+        partes["cola"] = espera
+    elif cola:
         partes["cola"] = consultas.cola_de(tx.conn, c.id, cola)
     tx.evento(
         c.id,
@@ -161,7 +180,7 @@ def _exigir_abierta(v: VentanillaInfo) -> None:
 
 
 def _reclamar_siguiente(tx: Tx, c: CentroInfo, v: VentanillaInfo, ms: int) -> int | None:
-    tramites = consultas.tramites_de_ventanilla(tx.conn, v.id)
+    tramites = consultas.tramites_de_ventanilla_en(tx, v.id)
     if not tramites:
         raise Conflicto(f"La ventanilla {v.numero} no tiene trámites asignados.")
     maximos = {tr.id: tr.espera_maxima_min for tr in tramites}
@@ -218,10 +237,10 @@ def llamar(
     with alm.transaccion() as tx:
         p = puesto(tx, centro_slug, numero, actor)
         c, v, quien = p.centro, p.ventanilla, p.actor
-        if p.actual is not None:
-            t = consultas.turno(tx.conn, p.actual)
+        if p.turno is not None:
             raise Conflicto(
-                f"La ventanilla {numero} ya tiene el turno {t.folio}; finalícelo o márquelo ausente."
+                f"La ventanilla {numero} ya tiene el turno {p.turno.folio};"
+                " finalícelo o márquelo ausente."
             )
         _exigir_abierta(v)
         if folio:
@@ -242,7 +261,7 @@ def llamar(
             turno_id = _reclamar_siguiente(tx, c, v, ms)
             if turno_id is None:
                 return None
-        mover_turno(
+        t = mover_y_leer_turno(
             tx,
             turno_id,
             EstadoTurno.EN_ESPERA,
@@ -255,8 +274,7 @@ def llamar(
             motivo=motivo[:300],
         )
         mover_ventanilla(tx, v.id, v.estado, AccionVentanilla.OCUPAR)
-        t = consultas.turno(tx.conn, turno_id)
-        consultas.ajustar_espera(tx.conn, c.id, t.tramite_id, -1)
+        n = consultas.ajustar_espera(tx.conn, c.id, t.tramite_id, -1)
         datos = {"fuera_de_orden": True, "motivo": motivo} if folio else {}
         _publicar(
             tx,
@@ -268,9 +286,9 @@ def llamar(
             quien,
             EstadoTurno.LLAMADO.value,
             datos,
-            cola={t.tramite_id: t.tramite_clave},
+            espera={t.tramite_clave: n},
         )
-        return turno_staff(tx.conn, turno_id, c.zona)
+        return turno_staff_de(t, c.zona)
 
 
 _SQL_ACCION = {
@@ -308,24 +326,25 @@ def actuar(
     with alm.transaccion() as tx:
         p = puesto(tx, centro_slug, numero, actor)
         c, v, quien = p.centro, p.ventanilla, p.actor
-        if p.actual is None:
+        if p.turno is None:
             raise Conflicto(f"La ventanilla {numero} no tiene un turno llamado o en atención.")
-        t = consultas.turno(tx.conn, p.actual)
+        t = p.turno
         sql, datos = _SQL_ACCION[accion], {}
         params: dict[str, Any] = {"ms": ms}
         if accion is Accion.AUSENTE and t.estado == EstadoTurno.LLAMADO:
             ausencia.exigir_ausente(tx.conn, t, ms)  # (en atención: 409 de la transición)
         elif accion is Accion.FINALIZAR:
-            marca = resultados.validar(tx.conn, t.tramite_id, resultado)
+            marca = resultados.validar_en(tx, t.tramite_id, resultado)
             if marca is not None:
                 sql, params["resultado"] = sql + ", resultado = :resultado", marca.clave
                 datos = {"resultado": marca.clave, "resuelve": marca.resuelve}
-        nuevo = mover_turno(tx, t.id, t.estado, accion, sql, **params)
+        movido = mover_y_leer_turno(tx, t.id, t.estado, accion, sql, **params)
+        nuevo = EstadoTurno(movido.estado)
         if not activo(nuevo):
             mover_ventanilla(tx, v.id, v.estado, AccionVentanilla.DESOCUPAR)
             capacidades.al_cerrar_turno(tx, _cierre(t, v, quien, nuevo.value, ms))
         _publicar(tx, c, v, t, EVENTOS[accion], ms, quien, nuevo.value, datos)
-        return turno_staff(tx.conn, t.id, c.zona)
+        return turno_staff_de(movido, c.zona)
 
 
 def _cierre(t: TurnoInfo, v: VentanillaInfo, quien: Actor, estado: str, ms: int) -> CierreTurno:

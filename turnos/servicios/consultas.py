@@ -1,18 +1,25 @@
 """Lecturas comunes a los servicios: centro, trámite, ventanilla, turno, cola. Errores 404 claros.
 
 Cada lectura devuelve un tipo de fila pequeño y congelado (`CentroInfo`, `TramiteInfo`,
-`VentanillaInfo`, `TurnoInfo`) en vez de la fila `Any` de SQLAlchemy."""
+`VentanillaInfo`, `TurnoInfo`) en vez de la fila `Any` de SQLAlchemy.
+
+Las variantes `*_en(tx, …)` leen del catálogo en caché de la transacción (db/almacen.py:
+`CacheCatalogo`, validada por `version_catalogo`): los comandos calientes (emitir, llamar,
+finalizar) no releen centro ni trámites en cada transacción (issue 14)."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Row, text
 
 from turnos.dominio.enrutamiento import Politica
 from turnos.errores import NoEncontrado
+
+if TYPE_CHECKING:
+    from turnos.db.almacen import Tx
 
 
 @dataclass(frozen=True)
@@ -53,6 +60,16 @@ def centro(conn: Connection, slug: str) -> CentroInfo:
     )
 
 
+def centro_en(tx: Tx, slug: str) -> CentroInfo:
+    """`centro` desde la caché del catálogo (1 lectura de la versión por transacción)."""
+    cat = tx.catalogo()
+    c = cat.get(("centro", slug))
+    if c is None:
+        c = cat[("centro", slug)] = centro(tx.conn, slug)
+    tx.recordar_slug(c.id, c.slug)  # el evento no tiene que leerlo
+    return c
+
+
 @dataclass(frozen=True)
 class TramiteInfo:
     id: int
@@ -84,6 +101,29 @@ def tramite(conn: Connection, centro_id: int, clave: str) -> TramiteInfo:
             f"No existe el trámite «{clave[:20]}» en este centro.", "tramite_no_encontrado"
         )
     return TramiteInfo.de_fila(f)
+
+
+def tramite_en(tx: Tx, centro_id: int, clave: str) -> TramiteInfo:
+    """`tramite` (activo) desde la caché del catálogo."""
+    cat = tx.catalogo()
+    tr = cat.get(("tramite", centro_id, clave))
+    if tr is None:
+        tr = cat[("tramite", centro_id, clave)] = tramite(tx.conn, centro_id, clave)
+        cat[("tramite_id", tr.id)] = tr
+    return tr
+
+
+_TRAMITE_POR_ID = text(f"SELECT {_COLUMNAS_TRAMITE} FROM tramite tr WHERE tr.id = :id")
+
+
+def tramite_por_id_en(tx: Tx, tramite_id: int) -> TramiteInfo:
+    """El trámite de un turno (activo o no), desde la caché del catálogo."""
+    cat = tx.catalogo()
+    tr = cat.get(("tramite_id", tramite_id))
+    if tr is None:
+        f = tx.conn.execute(_TRAMITE_POR_ID, {"id": tramite_id}).one()
+        tr = cat[("tramite_id", tramite_id)] = TramiteInfo.de_fila(f)
+    return tr
 
 
 @dataclass(frozen=True)
@@ -173,6 +213,25 @@ def turno(conn: Connection, turno_id: int) -> TurnoInfo:
     return TurnoInfo.de_fila(conn.execute(_TURNO, {"id": turno_id}).one())
 
 
+# Las columnas propias de TurnoInfo (sin las del trámite), para `UPDATE … RETURNING`.
+COLUMNAS_TURNO = (
+    "id, centro_id, raiz_id, tramo, folio, dia, token, tramite_id, clase, origen, estado,"
+    " en_cola_ms, llamado_ms, inicio_ms, fin_ms, cita_ms, llamadas, ventanilla_id, usuario_id,"
+    " motivo, nombre, contacto"
+)
+
+
+def turno_con_tramite(f: Row[Any], tr: TramiteInfo) -> TurnoInfo:
+    """TurnoInfo de una fila con COLUMNAS_TURNO y su trámite (ya conocido: de la caché)."""
+    return TurnoInfo(
+        **f._mapping,
+        tramite_clave=tr.clave,
+        tramite_nombre=tr.nombre,
+        atencion_maxima_min=tr.atencion_maxima_min,
+        espera_maxima_min=tr.espera_maxima_min,
+    )
+
+
 _COLA = text(
     "SELECT tr.clave, e.n FROM espera e JOIN tramite tr ON tr.id = e.tramite_id"
     " WHERE e.centro_id = :c AND e.n > 0"
@@ -187,13 +246,14 @@ def cola(conn: Connection, centro_id: int) -> dict[str, int]:
 _COLA_TRAMITE = text("SELECT n FROM espera WHERE centro_id = :c AND tramite_id = :t")
 _AJUSTAR = text(
     "INSERT INTO espera (centro_id, tramite_id, n) VALUES (:c, :t, :d)"
-    " ON CONFLICT (centro_id, tramite_id) DO UPDATE SET n = espera.n + :d"
+    " ON CONFLICT (centro_id, tramite_id) DO UPDATE SET n = espera.n + :d RETURNING n"
 )
 
 
-def ajustar_espera(conn: Connection, centro_id: int, tramite_id: int, delta: int) -> None:
-    """Lleva la cuenta de la cola; se llama en la misma transacción que cambia el estado."""
-    conn.execute(_AJUSTAR, {"c": centro_id, "t": tramite_id, "d": delta})
+def ajustar_espera(conn: Connection, centro_id: int, tramite_id: int, delta: int) -> int:
+    """Lleva la cuenta de la cola; se llama en la misma transacción que cambia el estado.
+    Devuelve la cuenta nueva (para el evento, sin otro SELECT)."""
+    return int(conn.execute(_AJUSTAR, {"c": centro_id, "t": tramite_id, "d": delta}).scalar_one())
 
 
 def cola_de(conn: Connection, centro_id: int, tramites: dict[int, str]) -> dict[str, int]:
@@ -214,3 +274,15 @@ _TRAMITES_DE_VENTANILLA = text(
 def tramites_de_ventanilla(conn: Connection, ventanilla_id: int) -> list[TramiteInfo]:
     filas = conn.execute(_TRAMITES_DE_VENTANILLA, {"v": ventanilla_id})
     return [TramiteInfo.de_fila(f) for f in filas]
+
+
+def tramites_de_ventanilla_en(tx: Tx, ventanilla_id: int) -> tuple[TramiteInfo, ...]:
+    """`tramites_de_ventanilla` desde la caché del catálogo (ventanilla_tramite también sube la
+    versión)."""
+    cat = tx.catalogo()
+    trs = cat.get(("ventanilla", ventanilla_id))
+    if trs is None:
+        trs = tuple(tramites_de_ventanilla(tx.conn, ventanilla_id))
+        cat[("ventanilla", ventanilla_id)] = trs
+        cat.update({("tramite_id", tr.id): tr for tr in trs})  # los turnos que llame
+    return trs

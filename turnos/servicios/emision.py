@@ -82,12 +82,12 @@ def emitir(
             " elija «general» o «preferente»."
         )
     with alm.transaccion() as tx:
-        c = consultas.centro(tx.conn, centro_slug)
+        c = consultas.centro_en(tx, centro_slug)
         exigir(actor, Permiso.EMITIR, c.id)
         previa = idempotencia.reclamar(tx, c.id, peticion, a_ms(ahora))
         if previa is not None:  # reintento: el turno ya existe (aunque ya cerró el centro)
             return _con_estimacion(alm, previa, c, a_ms(ahora))
-        tr = consultas.tramite(tx.conn, c.id, tramite_clave)
+        tr = consultas.tramite_en(tx, c.id, tramite_clave)
         verificar_emision(
             c.horario, c.inhabiles, c.tolerancia_min, ahora.astimezone(ZoneInfo(c.zona))
         )
@@ -207,8 +207,7 @@ def _emitir_sin_estimar(
             "espera": EstadoTurno.EN_ESPERA.value,
         },
     ).scalar_one()
-    consultas.ajustar_espera(tx.conn, c.id, tr.id, +1)
-    cola = consultas.cola_de(tx.conn, c.id, {tr.id: tr.clave})
+    cola = {tr.clave: consultas.ajustar_espera(tx.conn, c.id, tr.id, +1)}
     publico_turno = {
         "id": turno_id,
         "folio": folio,
@@ -314,10 +313,14 @@ def cancelar(alm: Almacen, token: str, ahora: datetime, motivo: str = "") -> dic
             m=motivo[:300],
         )
         if antes is EstadoTurno.EN_ESPERA:
-            consultas.ajustar_espera(tx.conn, t.centro_id, t.tramite_id, -1)
+            cola = {
+                t.tramite_clave: consultas.ajustar_espera(tx.conn, t.centro_id, t.tramite_id, -1)
+            }
+        else:
+            cola = consultas.cola_de(tx.conn, t.centro_id, {t.tramite_id: t.tramite_clave})
         if v is not None:
             mover_ventanilla(tx, v.id, v.estado, AccionVentanilla.DESOCUPAR)
-        c = consultas.centro(tx.conn, t.centro_slug)
+        c = consultas.centro_en(tx, t.centro_slug)
         tx.evento(
             c.id,
             EVENTOS[Accion.CANCELAR],
@@ -329,7 +332,7 @@ def cancelar(alm: Almacen, token: str, ahora: datetime, motivo: str = "") -> dic
                 c,
                 ms,
                 turno=turno_evento(t, t.tramite_clave, t.tramite_nombre, nuevo.value),
-                cola=consultas.cola_de(tx.conn, c.id, {t.tramite_id: t.tramite_clave}),
+                cola=cola,
             ),
         )
     return estado_publico(alm, token, ahora)

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from turnos.db.almacen import Almacen
+from turnos.db.almacen import Almacen, Tx
 from turnos.dominio.resultados import Marca, como_texto, elegir, leer_marcas
 from turnos.errores import NoEncontrado
 from turnos.servicios import consultas
@@ -31,6 +31,15 @@ def marcas(conn: Connection, tramite_id: int) -> list[Marca]:
 def validar(conn: Connection, tramite_id: int, clave: str) -> Marca | None:
     """La marca elegida al finalizar (400 claro si falta o no existe)."""
     return elegir(marcas(conn, tramite_id), clave or "")
+
+
+def validar_en(tx: Tx, tramite_id: int, clave: str) -> Marca | None:
+    """`validar` con las marcas de la caché del catálogo (tramite.marcas sube la versión)."""
+    cat = tx.catalogo()
+    lista = cat.get(("marcas", tramite_id))
+    if lista is None:
+        lista = cat[("marcas", tramite_id)] = tuple(marcas(tx.conn, tramite_id))
+    return elegir(list(lista), clave or "")
 
 
 def guardar_en(conn: Connection, tramite_id: int, valor: Any) -> list[Marca]:

@@ -23,7 +23,8 @@ from turnos.dominio.estados import (
     transicion_ventanilla,
 )
 from turnos.errores import Conflicto
-from turnos.servicios.consultas import COLUMNAS_VENTANILLA, VentanillaInfo
+from turnos.servicios import consultas
+from turnos.servicios.consultas import COLUMNAS_VENTANILLA, TurnoInfo, VentanillaInfo
 
 # Para consultas que buscan el turno que ocupa una ventanilla.
 ACTIVOS = sorted(e.value for e in ACTIVOS_EN_VENTANILLA)
@@ -62,6 +63,34 @@ def mover_turno(
     nuevo = transicion(EstadoTurno(antes), accion)
     _guardado(tx, "turno", turno_id, antes, nuevo.value, asignar, conflicto, **params)
     return nuevo
+
+
+_RELEER: dict[str, Any] = {}  # el UPDATE … RETURNING compilado, por `asignar`
+
+
+def mover_y_leer_turno(
+    tx: Tx,
+    turno_id: int,
+    antes: EstadoTurno | str,
+    accion: Accion,
+    asignar: str = "",
+    *,
+    conflicto: str = "El turno cambió mientras se hacía esta acción; intente de nuevo.",
+    **params: Any,
+) -> TurnoInfo:
+    """`mover_turno` que devuelve el turno ya movido (UPDATE … RETURNING, sin releerlo)."""
+    nuevo = transicion(EstadoTurno(antes), accion)
+    sql = _RELEER.get(asignar)
+    if sql is None:
+        extra = f", {asignar}" if asignar else ""
+        sql = _RELEER[asignar] = text(
+            f"UPDATE turno SET estado = :despues{extra} WHERE id = :id AND estado = :antes"
+            f" RETURNING {consultas.COLUMNAS_TURNO}"
+        )
+    f = tx.ejecutar(sql, {**params, "despues": nuevo.value, "id": turno_id, "antes": antes}).first()
+    if f is None:
+        raise Conflicto(conflicto, "cambio_concurrente")
+    return consultas.turno_con_tramite(f, consultas.tramite_por_id_en(tx, f.tramite_id))
 
 
 def mover_ventanilla(
