@@ -237,8 +237,8 @@ async def api_emitir(request: Request) -> Response:
     clase = campo_texto(datos, "clase") or "general"  # la regla de clases vive en emision
     pet = peticion_idempotente(request, quien, "emitir_kiosco", datos)
     alm = request.app.state.alm
-    resultado = await alm.escribir(  # por el escritor del Almacén, sin ocupar un hilo (issue 14)
-        emision.emitir,
+    confirmada = await alm.escribir(  # por el escritor del Almacén, sin ocupar un hilo (issue 14)
+        emision.confirmar,
         alm,
         request.path_params["centro"],
         campo_texto(datos, "tramite", requerido=True).strip().upper(),
@@ -248,6 +248,8 @@ async def api_emitir(request: Request) -> Response:
         origen="kiosco",
         peticion=pet,
     )
+    # La estimación es una lectura: fuera del escritor, para no retrasar la siguiente emisión.
+    resultado = await run_in_threadpool(emision.completar, alm, confirmada)
     # Confirmado: desde aquí nada puede deshacer el turno; imprimir es un efecto posterior.
     dispositivo_id = quien.dispositivo_id if quien is not None else None
     if pet is not None and pet.repetida:

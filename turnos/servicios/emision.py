@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -50,6 +51,17 @@ def _enum(tipo: Any, valor: str, campo: str) -> Any:
         raise EntradaInvalida(f"«{valor}» no es {campo} válido; use: {validos}.") from None
 
 
+@dataclass(frozen=True)
+class Confirmada:
+    """Un turno ya emitido (COMMIT hecho), aún sin la estimación de la respuesta."""
+
+    resultado: dict[str, Any]
+    turno_id: int | None  # None: respuesta guardada de un reintento idempotente
+    centro: consultas.CentroInfo
+    tramite_id: int  # 0 en un reintento
+    ms: int
+
+
 def emitir(
     alm: Almacen,
     centro_slug: str,
@@ -71,8 +83,42 @@ def emitir(
     `personas_delante` y `espera_estimada` se calculan DESPUÉS del COMMIT, en una lectura
     aparte: el estimador lee toda la fila y la historia, y dentro de la transacción alargaba el
     candado de escritura de SQLite (issue 13). Es la estimación de ese instante, igual que la
-    que da /t/{token}; un reintento idempotente recibe la de su momento.
+    que da /t/{token}; un reintento idempotente recibe la de su momento. Las rutas HTTP llaman
+    las dos mitades por separado (`confirmar` en el escritor del Almacén, `completar` fuera).
     """
+    return completar(
+        alm,
+        confirmar(
+            alm,
+            centro_slug,
+            tramite_clave,
+            actor,
+            ahora,
+            clase=clase,
+            origen=origen,
+            cita_ms=cita_ms,
+            nombre=nombre,
+            contacto=contacto,
+            peticion=peticion,
+        ),
+    )
+
+
+def confirmar(
+    alm: Almacen,
+    centro_slug: str,
+    tramite_clave: str,
+    actor: Actor | None,
+    ahora: datetime,
+    *,
+    clase: str = "general",
+    origen: str = "kiosco",
+    cita_ms: int | None = None,
+    nombre: str = "",
+    contacto: str = "",
+    peticion: idempotencia.Peticion | None = None,
+) -> Confirmada:
+    """La transacción de emitir (lo único que necesita al escritor de SQLite)."""
     clase_ = _enum(Clase, clase, "una clase")
     origen_ = _enum(Origen, origen, "un origen")
     if clase_ is Clase.CITA and origen_ is not Origen.CITA:
@@ -86,7 +132,7 @@ def emitir(
         exigir(actor, Permiso.EMITIR, c.id)
         previa = idempotencia.reclamar(tx, c.id, peticion, a_ms(ahora))
         if previa is not None:  # reintento: el turno ya existe (aunque ya cerró el centro)
-            return _con_estimacion(alm, previa, c, a_ms(ahora))
+            return Confirmada(previa, None, c, 0, a_ms(ahora))
         tr = consultas.tramite_en(tx, c.id, tramite_clave)
         verificar_emision(
             c.horario, c.inhabiles, c.tolerancia_min, ahora.astimezone(ZoneInfo(c.zona))
@@ -104,9 +150,19 @@ def emitir(
             contacto=contacto,
         )
         idempotencia.guardar(tx, c.id, peticion, resultado)
+    return Confirmada(resultado, turno_id, c, tr.id, a_ms(ahora))
+
+
+def completar(alm: Almacen, conf: Confirmada) -> dict[str, Any]:
+    """La respuesta de emitir: lo confirmado más la estimación de este instante (una lectura)."""
+    if conf.turno_id is None:
+        return _con_estimacion(alm, conf.resultado, conf.centro, conf.ms)
+    c = conf.centro
     with alm.lectura() as conn:
-        est = estimacion.estimar_en_espera(conn, turno_id, c.id, tr.id, a_ms(ahora), c.politica)
-    return _estimado(resultado, est)
+        est = estimacion.estimar_en_espera(
+            conn, conf.turno_id, c.id, conf.tramite_id, conf.ms, c.politica
+        )
+    return _estimado(conf.resultado, est)
 
 
 def _estimado(resultado: dict[str, Any], est: Any) -> dict[str, Any]:

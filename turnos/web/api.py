@@ -125,8 +125,8 @@ async def emitir(request: Request) -> Response:
     datos = await cuerpo(request)
     alm = request.app.state.alm
     # Ruta caliente: el comando se forma en el escritor del Almacén sin ocupar un hilo (issue 14).
-    resultado = await alm.escribir(
-        emision.emitir,
+    confirmada = await alm.escribir(
+        emision.confirmar,
         alm,
         request.path_params["centro"],
         campo_texto(datos, "tramite", requerido=True, maximo=20).strip().upper(),
@@ -136,6 +136,8 @@ async def emitir(request: Request) -> Response:
         origen="recepcion" if quien is not None and quien.tipo == "usuario" else "kiosco",
         peticion=peticion_idempotente(request, quien, "emitir_turno", datos),
     )
+    # La estimación es una lectura: fuera del escritor, para no retrasar la siguiente emisión.
+    resultado = await run_in_threadpool(emision.completar, alm, confirmada)
     return JSONResponse(resultado, status_code=201)
 
 
