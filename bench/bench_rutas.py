@@ -9,6 +9,7 @@ cliente (HTTP/1.1 keep-alive ligero, bench/cliente_http.py) contra el servidor r
     p50/p99 de llamar y de finalizar, y el ritmo logrado.
 
 Uso: python bench/bench_rutas.py [--backend sqlite|postgres] [--turnos 2000] [--segundos 4]
+     [--fila 50]
      [--ritmo 60]
 Imprime cifras y las metas del issue a su lado; no afirma nada. Resultados en docs/PERFORMANCE.md.
 """
@@ -27,6 +28,8 @@ from contextlib import ExitStack
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import create_engine, text  # noqa: E402
 
 from apoyo.sembrado import esquema_pg  # noqa: E402
 from apoyo.servidor import servidor  # noqa: E402
@@ -120,7 +123,31 @@ def carga() -> str:
         return "?"
 
 
-def correr(backend: str, turnos: int, segundos: float, ritmo: float) -> None:
+def vaciar_fila(url: str) -> None:
+    """Cancela por SQL a los que esperan (fuera de la medición): la fila vuelve a 0."""
+    motor = create_engine(url)
+    with motor.begin() as conn:
+        conn.execute(text("UPDATE turno SET estado = 'cancelado' WHERE estado = 'en_espera'"))
+        conn.execute(text("UPDATE espera SET n = 0"))
+    motor.dispose()
+
+
+def emitir_con_fila_corta(url: str, puerto: int, kiosco: str, turnos: int, fila: int) -> None:
+    """Emitir con la fila de un centro real (0 a `fila` en espera): el estimador del issue 13
+    recorre la fila en cada emisión, así que con miles en espera mide al estimador, no la pila."""
+    for clientes in (1, 16):
+        lat: list[float] = []
+        dur = 0.0
+        err = 0
+        for _ in range(max(1, turnos // fila)):
+            vaciar_fila(url)
+            d, lat_r, e = asyncio.run(rafaga(puerto, kiosco, clientes, fila, emitir, 201))
+            dur, err = dur + d, err + e
+            lat.extend(lat_r)
+        cifras(f"emitir, fila 0–{fila}, {clientes:>2} cl.", dur, lat, err)
+
+
+def correr(backend: str, turnos: int, segundos: float, ritmo: float, fila: int = 0) -> None:
     with ExitStack() as pila:
         if backend == "sqlite":
             carpeta = pila.enter_context(tempfile.TemporaryDirectory())
@@ -161,6 +188,9 @@ def correr(backend: str, turnos: int, segundos: float, ritmo: float) -> None:
             f"  finalizar  p50 {ms(percentil(lat_f, 50)):>6} ms  p99 {ms(percentil(lat_f, 99)):>6} ms"
             f"  errores {err}"
         )
+        if fila:  # después de llamar: vaciar la fila dejaría sin nadie a quien llamar
+            print(f"emitir con la fila corta (se vacía antes de cada tanda de {fila}):")
+            emitir_con_fila_corta(url, puerto, kiosco, turnos, fila)
         print(f"carga media al terminar {carga()}")
         print(
             "metas del issue 14 (no se afirman): emitir ≥ 1000/s y ≥ 0.6 × salud; p99 de emitir"
@@ -176,6 +206,12 @@ def main() -> None:
     p.add_argument("--turnos", type=int, default=2000, help="peticiones por fase (salud y emitir)")
     p.add_argument("--segundos", type=float, default=4.0, help="duración de la fase de llamar")
     p.add_argument("--ritmo", type=float, default=60.0, help="llamadas/s en total al llamar")
+    p.add_argument(
+        "--fila",
+        type=int,
+        default=0,
+        help="además, emitir en tandas de N con la fila vaciada antes de cada una (0: no)",
+    )
     a = p.parse_args()
     from bench.bench_pantalla import cpu
 
@@ -183,7 +219,7 @@ def main() -> None:
         f"máquina: {platform.node()} · {cpu()} · {os.cpu_count()} núcleos"
         f" · Python {platform.python_version()}"
     )
-    correr(a.backend, a.turnos, a.segundos, a.ritmo)
+    correr(a.backend, a.turnos, a.segundos, a.ritmo, a.fila)
 
 
 if __name__ == "__main__":
