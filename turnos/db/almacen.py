@@ -76,6 +76,9 @@ class CacheCatalogo:
     mayor, empieza una caché nueva. Quien lee una versión menor (su lectura es anterior a la de
     otro hilo que ya vio el cambio) no usa ni llena la caché. Las filas se leen DESPUÉS de la
     versión, así que nunca son más viejas que la versión bajo la que se guardan.
+
+    Límite: una transacción que ESCRIBE el catálogo no debe volver a leerlo por la caché (guardaría
+    bajo la versión vieja filas aún sin confirmar); hoy ningún servicio lo hace.
     """
 
     def __init__(self) -> None:
