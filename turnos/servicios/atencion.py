@@ -21,15 +21,14 @@ from turnos.dominio.estados import (
     EstadoTurno,
     EstadoVentanilla,
     activo,
-    nombre_estado,
 )
 from turnos.errores import Conflicto, EntradaInvalida, NoEncontrado, Prohibido
 from turnos.permisos import Actor, Permiso, exigir
-from turnos.servicios import ausencia, consultas, resultados, transferencia
+from turnos.servicios import ausencia, consultas, resultados, transferencia, vistas
 from turnos.servicios.consultas import CentroInfo, TurnoInfo, VentanillaInfo
 from turnos.servicios.transiciones import con_activos, mover_ventanilla, mover_y_leer_turno
 from turnos.servicios.vistas import evento_publico, turno_evento, ventanilla_evento
-from turnos.tiempo import a_ms, iso
+from turnos.tiempo import a_ms
 
 POR_GRUPO = 3  # cabezas por (trámite, clase): la política solo necesita la cabeza de cada fila
 
@@ -97,38 +96,11 @@ def puesto(
     return Puesto(c, v, quien, TurnoInfo.de_fila(f) if f is not None else None)
 
 
-def turno_staff(conn: Connection, turno_id: int, zona: str) -> dict[str, Any]:
-    """El turno como lo ve el personal en su ventanilla."""
-    return turno_staff_de(consultas.turno(conn, turno_id), zona)
-
-
-def turno_staff_de(t: TurnoInfo, zona: str) -> dict[str, Any]:
-    """`turno_staff` de un turno ya leído (p. ej. el que devolvió el UPDATE … RETURNING)."""
-    return {
-        "folio": t.folio,
-        "tramite": t.tramite_clave,
-        "tramite_nombre": t.tramite_nombre,
-        "clase": t.clase,
-        "origen": t.origen,
-        "estado": t.estado,
-        "estado_texto": nombre_estado(EstadoTurno(t.estado)),
-        "tramo": t.tramo,
-        "llamadas": t.llamadas,
-        "en_cola": iso(t.en_cola_ms, zona),
-        "llamado": iso(t.llamado_ms, zona),
-        "inicio": iso(t.inicio_ms, zona),
-        "fin": iso(t.fin_ms, zona),
-        "inicio_ms": t.inicio_ms or t.llamado_ms,
-        "atencion_maxima_min": t.atencion_maxima_min,
-        "datos_registrados": bool(t.nombre),
-    }
-
-
 def turno_actual(conn: Connection, ventanilla_id: int) -> int | None:
     return conn.execute(_ACTUAL, {"v": ventanilla_id}).scalar()
 
 
-def _publicar(
+def publicar(
     tx: Tx,
     c: CentroInfo,
     v: VentanillaInfo,
@@ -276,7 +248,7 @@ def llamar(
         mover_ventanilla(tx, v.id, v.estado, AccionVentanilla.OCUPAR)
         n = consultas.ajustar_espera(tx.conn, c.id, t.tramite_id, -1)
         datos = {"fuera_de_orden": True, "motivo": motivo} if folio else {}
-        _publicar(
+        publicar(
             tx,
             c,
             v,
@@ -288,7 +260,7 @@ def llamar(
             datos,
             espera={t.tramite_clave: n},
         )
-        return turno_staff_de(t, c.zona)
+        return vistas.turno_staff_de(t, c.zona)
 
 
 _SQL_ACCION = {
@@ -343,8 +315,8 @@ def actuar(
         if not activo(nuevo):
             mover_ventanilla(tx, v.id, v.estado, AccionVentanilla.DESOCUPAR)
             capacidades.al_cerrar_turno(tx, _cierre(t, v, quien, nuevo.value, ms))
-        _publicar(tx, c, v, t, EVENTOS[accion], ms, quien, nuevo.value, datos)
-        return turno_staff_de(movido, c.zona)
+        publicar(tx, c, v, t, EVENTOS[accion], ms, quien, nuevo.value, datos)
+        return vistas.turno_staff_de(movido, c.zona)
 
 
 def _cierre(t: TurnoInfo, v: VentanillaInfo, quien: Actor, estado: str, ms: int) -> CierreTurno:

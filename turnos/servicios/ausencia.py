@@ -169,7 +169,7 @@ def reincorporar(
                 ms=ms,
             ),
         )
-        atencion._publicar(
+        atencion.publicar(
             tx,
             c,
             v,

@@ -24,7 +24,7 @@ from turnos.dominio.enrutamiento import Candidato, fila_persona, fila_ventanilla
 from turnos.dominio.estados import EVENTOS, Accion, AccionVentanilla, Clase, EstadoTurno
 from turnos.errores import Conflicto, EntradaInvalida, NoEncontrado
 from turnos.permisos import Actor
-from turnos.servicios import consultas
+from turnos.servicios import consultas, vistas
 from turnos.servicios.consultas import TurnoInfo
 from turnos.servicios.transiciones import mover_turno, mover_ventanilla
 from turnos.tiempo import a_ms
@@ -150,7 +150,7 @@ def transferir(
         mover_turno(tx, t.id, t.estado, Accion.TRANSFERIR, _CERRAR_TRAMO, ms=ms)
         mover_ventanilla(tx, v.id, v.estado, AccionVentanilla.DESOCUPAR)
         nuevo_tramo(tx, t, tramite_id, ms, v_destino, u_destino, posicion == "primero")
-        atencion._publicar(
+        atencion.publicar(
             tx,
             c,
             v,
@@ -163,7 +163,7 @@ def transferir(
             cola={tramite_id: tramite_clave},
             destino=tramite_clave,
         )
-        return atencion.turno_staff(tx.conn, t.id, c.zona)
+        return vistas.turno_staff(tx.conn, t.id, c.zona)
 
 
 def nuevo_tramo(

@@ -16,7 +16,7 @@ from turnos.dominio.resultados import Marca, como_texto, leer_marcas
 from turnos.enteros import entero
 from turnos.errores import Prohibido, TurnosError
 from turnos.permisos import Actor, Permiso, Rol
-from turnos.servicios import ausencia, catalogo, consultas, cuentas, resultados, voz
+from turnos.servicios import ausencia, campos, catalogo, consultas, cuentas, resultados, voz
 from turnos.servicios.destinos_impresora import PoliticaImpresoras
 from turnos.web import conexiones
 from turnos.web.auth import verificar_csrf
@@ -156,9 +156,9 @@ async def _pagina(
             "dias": list(zip(DIAS, NOMBRES_DIAS, strict=True)),
             "editar": editar,
             "borrador": borrador or {},
-            "longitudes": catalogo.LONGITUDES,
-            "campos": catalogo.CAMPOS_TRAMITE,
-            "etiquetas": catalogo.ETIQUETAS,
+            "longitudes": campos.LONGITUDES,
+            "campos": campos.CAMPOS_TRAMITE,
+            "etiquetas": campos.ETIQUETAS,
             "token_nuevo": request.session.pop("token_nuevo", None),
             "roles": [
                 r.value
@@ -194,7 +194,7 @@ def _guardar_centro(request: Request, alm: Any, slug: str, form: FormData, quien
         a, c = str(form.get(f"{dia}_abre", "")).strip(), str(form.get(f"{dia}_cierra", "")).strip()
         horario[dia] = [a, c] if a and c else None
     politica = {
-        k: catalogo.minutos_de_formulario(form.get(k), etiqueta) * 60
+        k: campos.minutos_de_formulario(form.get(k), etiqueta) * 60
         for k, etiqueta in (
             ("ventaja_preferente_s", "Ventaja de atención preferente"),
             ("ventaja_cita_s", "Ventaja de cita a tiempo"),
@@ -228,7 +228,7 @@ def _guardar_centro(request: Request, alm: Any, slug: str, form: FormData, quien
 
 
 def _guardar_tramite(request: Request, alm: Any, slug: str, form: FormData, quien: Actor) -> None:
-    datos: dict[str, Any] = {c: form.get(c) for c in catalogo.CAMPOS_TRAMITE if c != "activo"}
+    datos: dict[str, Any] = {c: form.get(c) for c in campos.CAMPOS_TRAMITE if c != "activo"}
     datos["activo"] = form.get("activo") == "on"
     marcas = str(form.get("marcas", ""))
     leer_marcas(marcas)  # error claro antes de guardar nada

@@ -26,7 +26,7 @@ from turnos.db.almacen import Almacen
 from turnos.db.motor import crear_motor
 from turnos.eventos.hub import Hub
 from turnos.settings import Settings
-from turnos.web import admin, api, borde, personal, tiempo_real
+from turnos.web import acceso, admin, api, borde, personal, tiempo_real
 from turnos.web.auth import CacheActores
 from turnos.web.contexto import Nucleo
 from turnos.web.errores import MANEJADORES
@@ -124,6 +124,8 @@ def crear_app(
         routes=[
             *api.RUTAS,
             *personal.RUTAS,
+            *acceso.RUTAS,
+            *acceso.RUTAS,
             *admin.RUTAS,
             *[r for cap in capacidades if cap.rutas is not None for r in cap.rutas()],
             *_estaticos(capacidades),

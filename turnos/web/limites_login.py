@@ -1,5 +1,5 @@
 """Límites del inicio de sesión: cuántos fallos se toleran por usuario y por dirección (y la
-anotación en la bitácora cuando se llega al bloqueo). Lo usa `personal.login`."""
+anotación en la bitácora cuando se llega al bloqueo). Lo usa `acceso.login`."""
 
 from __future__ import annotations
 
