@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+from datetime import UTC, datetime
 
 import httpx
 import pytest
@@ -12,6 +13,7 @@ from tests.servidor import servidor
 from turnos.db.almacen import Almacen
 from turnos.db.migrar import migrar
 from turnos.db.motor import crear_motor
+from turnos.servicios import emision
 
 
 def preparar(url):
@@ -67,6 +69,39 @@ def test_snapshot_eventos_y_reconexion_sin_perder_ni_repetir(db_url):
                         assert m["seq"] > ultimo
                         ultimo = m["seq"]
                 assert vistos == ["A-002", "A-003", "A-004"]
+
+        asyncio.run(escenario())
+
+
+def test_evento_confirmado_fuera_del_servidor_llega_en_orden(sqlite_url):
+    """Otro proceso confirma un cambio sobre el mismo archivo SQLite (la CLI, o un worker que muere
+    entre el COMMIT y su aviso): su evento no pasa por el hub del servidor y deja un hueco en el
+    seq. La sesión de la pantalla ve el salto y lo rellena con replay de la BD, en orden."""
+    centro = preparar(sqlite_url)
+    with servidor(sqlite_url) as s:
+        ws_url = s.url.replace("http", "ws") + f"/ws/pantalla/prueba?token={centro.pantalla_token}"
+        k = api(s.url, centro.kiosco_token)
+
+        async def escenario():
+            async with websockets.connect(ws_url) as ws:
+                snap = await recibir(ws, "snapshot")
+                motor = crear_motor(sqlite_url)
+                fuera = emision.emitir(
+                    Almacen(motor), "prueba", "A", centro.kiosco, datetime.now(UTC)
+                )
+                motor.dispose()
+                r = await asyncio.to_thread(
+                    k.post, "/api/v1/centros/prueba/turnos", json={"tramite": "A"}
+                )
+                assert r.status_code == 201
+                vistos = []
+                while not vistos or vistos[-1][1] != r.json()["folio"]:
+                    m = await recibir(ws, "turno_emitido")
+                    vistos.append((m["seq"], m["turno"]["folio"]))
+                assert vistos == [
+                    (snap["seq"] + 1, fuera["folio"]),
+                    (snap["seq"] + 2, r.json()["folio"]),
+                ]
 
         asyncio.run(escenario())
 

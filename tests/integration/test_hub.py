@@ -54,7 +54,7 @@ def test_hueco_se_suelta_tras_la_espera_y_el_tardio_se_entrega_una_vez() -> None
         await hub.publicar("demo", ev(3))
         await hub.publicar("demo", ev(4))
         assert await recibir_n(sus, 3) == [1, 3, 4]
-        assert 0.08 <= time.monotonic() - inicio < 1.0
+        assert time.monotonic() - inicio >= 0.08  # retuvo el hueco (sin cota superior: carga)
         await hub.publicar("demo", ev(2))  # llega tarde: se entrega (mejor tarde que perdido)
         await hub.publicar("demo", ev(2))  # repetido: no
         await hub.publicar("demo", ev(4))

@@ -125,7 +125,6 @@ def crear_app(
             *api.RUTAS,
             *personal.RUTAS,
             *acceso.RUTAS,
-            *acceso.RUTAS,
             *admin.RUTAS,
             *[r for cap in capacidades if cap.rutas is not None for r in cap.rutas()],
             *_estaticos(capacidades),
