@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 log = logging.getLogger("turnos.metricas")
 
-VERSION = 1  # súbala si cambia qué se acumula (p. ej. las cubetas)
+VERSION = 2  # súbala si cambia qué se acumula (2: contador de reincorporados)
 GUARDAR_S = 60.0
 
 _LEER = text("SELECT centro_id, seq, datos FROM metricas_acumulado WHERE version = :v")

@@ -38,6 +38,8 @@ CONTADORES = (
     ("ausentes", "turno_ausente", "Tramos marcados ausentes."),
     ("cancelados", "turno_cancelado", "Turnos cancelados."),
     ("transferidos", "turno_transferido", "Tramos transferidos a otro trámite."),
+    # Un contador no baja: la ausencia deshecha se cuenta aparte (ausentes − reincorporados).
+    ("reincorporados", "turno_reincorporado", "Tramos ausentes que volvieron a la fila."),
 )
 CATALOGO_S = 60.0  # cada cuánto se releen trámites y metas
 _INDICE = {tipo: i for i, (_, tipo, _) in enumerate(CONTADORES)}
@@ -56,7 +58,7 @@ _EVENTOS = text(
     " FROM evento e LEFT JOIN turno t ON t.id = e.turno_id WHERE e.centro_id = :c"
     " AND e.seq > :desde AND e.seq <= :hasta AND e.tipo IN ('turno_emitido', 'turno_llamado',"
     " 'turno_finalizado', 'turno_ausente', 'turno_cancelado', 'turno_transferido',"
-    " 'impresion_fallida') ORDER BY e.seq"  # mismo orden de sumas en todos los procesos
+    " 'turno_reincorporado', 'impresion_fallida') ORDER BY e.seq"  # mismo orden de sumas en todos los procesos
 )
 _TRAMITES = text(
     "SELECT id, centro_id, clave, espera_maxima_min, atencion_maxima_min, activo FROM tramite"
@@ -238,7 +240,7 @@ class EstadoMetricas:
                 lineas.append(f"{familia}_sum{{{base}}} {_num(h.suma)}\n")
                 lineas.append(f"{familia}_count{{{base}}} {h.total}.0\n")
         else:
-            if c.filas is None:  # las etiquetas se arman una vez para las cinco familias
+            if c.filas is None:  # las etiquetas se arman una vez para todas las familias
                 c.filas = [
                     (
                         f'centro="{centro}",tramite="{_esc(self.tramites[tid].clave)}",'

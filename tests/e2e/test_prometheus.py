@@ -222,3 +222,21 @@ def test_prometheus_real_raspa_y_responde_promql(tmp_path) -> None:
                 proceso.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 proceso.kill()
+
+
+def test_reincorporado_se_cuenta_aparte_del_ausente(alm, centro, db_url) -> None:
+    """Un contador no baja: la ausencia deshecha se cuenta en `turnos_reincorporados_total`, y
+    ausentes − reincorporados da los que de verdad no se presentaron."""
+    from tests.integration.test_ventanilla_pulido import _ausente, abrir
+    from turnos.servicios import ausencia
+
+    olvidar_cache()
+    abrir(alm, centro, 1)
+    _ausente(alm, centro)
+    ausencia.reincorporar(alm, "prueba", 1, centro.staff[0], minutos(4))
+    app = crear_app(Settings(db=db_url, secreto="prueba-secreto"), reloj=lambda: minutos(10))
+    with TestClient(app) as cliente:
+        m = muestras(cliente.get("/metrics").text)
+    etiquetas = {"centro": "prueba", "tramite": "A", "origen": "kiosco"}
+    assert valor(m, "turnos_ausentes_total", **etiquetas) == 1
+    assert valor(m, "turnos_reincorporados_total", **etiquetas) == 1
