@@ -2,15 +2,15 @@
 
 `avisar_unidad` escribe el correo DENTRO de la transacción que canaliza (o re-canaliza) el caso:
 si el cambio no se confirma, el aviso no existe. `enviar_pendientes` los manda por SMTP
-(`TURNOS_SMTP_URL`) con reintentos, reclamando cada uno con un UPDATE condicionado. El correo
+(`TURNOS_SMTP_URL`) con reintentos, reclamando cada uno con un UPDATE condicionado (la bandeja
+común del núcleo, `turnos.servicios.bandeja`). El correo
 nunca lleva el contacto del ciudadano; el de una denuncia tampoco lleva su texto.
 """
 
 from __future__ import annotations
 
 import logging
-import smtplib
-from datetime import datetime, timedelta
+from datetime import datetime
 from email.message import EmailMessage
 from typing import Any
 
@@ -18,7 +18,7 @@ from sqlalchemy import text
 
 from buzon import reglas
 from turnos.db.almacen import Almacen, Tx
-from turnos.servicios import smtp
+from turnos.servicios import bandeja, smtp
 from turnos.servicios.smtp import Smtp
 from turnos.tiempo import a_ms, iso
 
@@ -85,11 +85,11 @@ def leer_url(url: str) -> Smtp:
     return smtp.leer_url(url, "buzon")
 
 
-def _mandar(conf: Smtp, fila: Any) -> None:
+def _mensaje(fila: Any, remitente: str) -> EmailMessage:
     m = EmailMessage()
-    m["From"], m["To"], m["Subject"] = conf.remitente, fila.para, fila.asunto
+    m["From"], m["To"], m["Subject"] = remitente, fila.para, fila.asunto
     m.set_content(fila.cuerpo)
-    smtp.mandar(conf, m)
+    return m
 
 
 _VENCIDOS = text(
@@ -117,50 +117,8 @@ def recordar_vencidos(alm: Almacen, ahora: datetime) -> int:
     return n
 
 
-_DEBIDOS = text(
-    "SELECT * FROM buzon_correo WHERE estado = 'pendiente' AND enviar_ms <= :ms"
-    " ORDER BY enviar_ms, id LIMIT :n"
-)
-_RECLAMAR = text(
-    "UPDATE buzon_correo SET intentos = intentos + 1, enviar_ms = :proximo"
-    " WHERE id = :id AND estado = 'pendiente' AND enviar_ms = :antes"
-)
-_RESULTADO = text(
-    "UPDATE buzon_correo SET estado = :estado, enviado_ms = :enviado, error = :error WHERE id = :id"
-)
-
-
 def enviar_pendientes(alm: Almacen, ahora: datetime, conf: Smtp, maximo: int = 50) -> int:
-    """Manda los avisos pendientes; devuelve cuántos salieron."""
-    ms = a_ms(ahora)
-    with alm.lectura() as conn:
-        debidos = conn.execute(_DEBIDOS, {"ms": ms, "n": maximo}).all()
-    enviados = 0
-    for fila in debidos:
-        espera = timedelta(minutes=2 ** min(fila.intentos, 8))
-        with alm.transaccion() as tx:
-            reclamo = {"proximo": a_ms(ahora + espera), "id": fila.id, "antes": fila.enviar_ms}
-            if tx.ejecutar(_RECLAMAR, reclamo).rowcount != 1:
-                continue  # otro proceso lo tomó
-        try:
-            _mandar(conf, fila)
-        except (OSError, smtplib.SMTPException) as e:
-            agotado = fila.intentos + 1 >= MAX_INTENTOS
-            log.warning("aviso del buzón %s no salió: %s", fila.id, type(e).__name__)
-            with alm.transaccion() as tx:
-                tx.ejecutar(
-                    _RESULTADO,
-                    {
-                        "estado": "fallido" if agotado else "pendiente",
-                        "enviado": None,
-                        "error": f"{type(e).__name__}: {e}"[:300],
-                        "id": fila.id,
-                    },
-                )
-            continue
-        with alm.transaccion() as tx:
-            tx.ejecutar(
-                _RESULTADO, {"estado": "enviado", "enviado": ms, "error": "", "id": fila.id}
-            )
-        enviados += 1
-    return enviados
+    """Manda los avisos pendientes (bandeja común del núcleo); devuelve cuántos salieron."""
+    return bandeja.enviar_pendientes(
+        alm, ahora, conf, "buzon_correo", _mensaje, maximo=maximo, max_intentos=MAX_INTENTOS
+    )

@@ -3,29 +3,25 @@
 `avisar` escribe el mensaje (y su recordatorio) en `cita_correo` DENTRO de la transacción que
 cambia la cita: si la cita no se confirma, el correo tampoco existe; si se confirma, el correo no
 se pierde. `enviar_pendientes` los manda por SMTP con reintentos; cada envío se reclama con un
-UPDATE condicionado (un solo proceso lo manda). Cancelar o cambiar la cita cancela sus
-recordatorios pendientes.
+UPDATE condicionado (un solo proceso lo manda; `turnos.servicios.bandeja`, común con el buzón).
+Cancelar o cambiar la cita cancela sus recordatorios pendientes.
 """
 
 from __future__ import annotations
 
-import logging
-import smtplib
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from typing import Any
-from urllib.parse import parse_qs, unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import text
 
 from citas import ics, lecturas
 from turnos.db.almacen import Almacen, Tx
+from turnos.servicios import bandeja, smtp
 from turnos.servicios.consultas import CentroInfo
+from turnos.servicios.smtp import Smtp
 from turnos.tiempo import a_ms
-
-log = logging.getLogger(__name__)
 
 MAX_INTENTOS = 6
 RECORDATORIO_ANTES = timedelta(hours=24)
@@ -113,29 +109,9 @@ def avisar(tx: Tx, c: CentroInfo, cita_id: int, tipo: str, enlace: str, ahora: d
         encolar("recordatorio", recordar_ms)
 
 
-@dataclass(frozen=True)
-class Smtp:
-    host: str
-    port: int
-    usuario: str
-    clave: str
-    remitente: str
-    tls: bool  # smtps:// (TLS directo); smtp:// usa STARTTLS si el servidor lo ofrece
-
-
 def leer_url(url: str) -> Smtp:
-    partes = urlsplit(url)
-    if partes.scheme not in ("smtp", "smtps") or not partes.hostname:
-        raise ValueError("TURNOS_SMTP_URL debe ser smtp://… o smtps://…")
-    remitente = parse_qs(partes.query).get("remitente", [""])[0] or f"citas@{partes.hostname}"
-    return Smtp(
-        host=partes.hostname,
-        port=partes.port or (465 if partes.scheme == "smtps" else 25),
-        usuario=unquote(partes.username or ""),
-        clave=unquote(partes.password or ""),
-        remitente=remitente,
-        tls=partes.scheme == "smtps",
-    )
+    """`TURNOS_SMTP_URL`; sin `?remitente=`, ``citas@host``."""
+    return smtp.leer_url(url, "citas")
 
 
 def _mensaje(fila: Any, remitente: str) -> EmailMessage:
@@ -155,62 +131,8 @@ def _mensaje(fila: Any, remitente: str) -> EmailMessage:
     return m
 
 
-def _mandar(smtp: Smtp, mensaje: EmailMessage) -> None:
-    clase = smtplib.SMTP_SSL if smtp.tls else smtplib.SMTP
-    with clase(smtp.host, smtp.port, timeout=20) as s:
-        if not smtp.tls and s.has_extn("starttls"):
-            s.starttls()
-        if smtp.usuario:
-            s.login(smtp.usuario, smtp.clave)
-        s.send_message(mensaje)
-
-
-_DEBIDOS = text(
-    "SELECT * FROM cita_correo WHERE estado = 'pendiente' AND enviar_ms <= :ms"
-    " ORDER BY enviar_ms, id LIMIT :n"
-)
-_RECLAMAR = text(  # el reintento queda programado de una vez: si el proceso muere, se reintenta
-    "UPDATE cita_correo SET intentos = intentos + 1, enviar_ms = :proximo"
-    " WHERE id = :id AND estado = 'pendiente' AND enviar_ms = :antes"
-)
-_RESULTADO = text(
-    "UPDATE cita_correo SET estado = :estado, enviado_ms = :enviado, error = :error WHERE id = :id"
-)
-
-
-def enviar_pendientes(alm: Almacen, ahora: datetime, smtp: Smtp, maximo: int = 50) -> int:
-    """Manda los correos que ya tocan; devuelve cuántos salieron."""
-    ms = a_ms(ahora)
-    with alm.lectura() as conn:
-        debidos = conn.execute(_DEBIDOS, {"ms": ms, "n": maximo}).all()
-    enviados = 0
-    for fila in debidos:
-        espera = timedelta(minutes=2 ** min(fila.intentos, 8))
-        with alm.transaccion() as tx:
-            reclamo = {"proximo": a_ms(ahora + espera), "id": fila.id}
-            if tx.ejecutar(_RECLAMAR, {**reclamo, "antes": fila.enviar_ms}).rowcount != 1:
-                continue  # otro proceso lo tomó
-        try:
-            _mandar(smtp, _mensaje(fila, smtp.remitente))
-        except (OSError, smtplib.SMTPException) as e:
-            agotado = fila.intentos + 1 >= MAX_INTENTOS
-            log.warning(
-                "correo %s no salió (intento %s): %s", fila.id, fila.intentos + 1, type(e).__name__
-            )
-            with alm.transaccion() as tx:
-                tx.ejecutar(
-                    _RESULTADO,
-                    {
-                        "estado": "fallido" if agotado else "pendiente",
-                        "enviado": None,
-                        "error": f"{type(e).__name__}: {e}"[:300],
-                        "id": fila.id,
-                    },
-                )
-            continue
-        with alm.transaccion() as tx:
-            tx.ejecutar(
-                _RESULTADO, {"estado": "enviado", "enviado": ms, "error": "", "id": fila.id}
-            )
-        enviados += 1
-    return enviados
+def enviar_pendientes(alm: Almacen, ahora: datetime, conf: Smtp, maximo: int = 50) -> int:
+    """Manda los correos que ya tocan (bandeja común del núcleo); devuelve cuántos salieron."""
+    return bandeja.enviar_pendientes(
+        alm, ahora, conf, "cita_correo", _mensaje, maximo=maximo, max_intentos=MAX_INTENTOS
+    )

@@ -1,5 +1,5 @@
-"""Envío SMTP común a las capacidades que mandan correo por bandeja de salida (buzón; citas
-tiene aún su copia en citas/correo.py y puede pasarse aquí). `TURNOS_SMTP_URL`:
+"""Envío SMTP común a las capacidades que mandan correo por bandeja de salida (citas y buzón;
+la bandeja misma: `bandeja.py`). `TURNOS_SMTP_URL`:
 ``smtp://usuario:clave@host:587?remitente=…`` (STARTTLS si el servidor lo ofrece) o ``smtps://``."""
 
 from __future__ import annotations
