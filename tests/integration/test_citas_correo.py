@@ -17,7 +17,7 @@ from icalendar import Calendar
 from sqlalchemy import text
 
 from citas import reservas
-from citas.correo import enviar_pendientes, leer_url
+from citas.correo import MAX_INTENTOS, enviar_pendientes, leer_url
 from tests.citas_apoyo import con_agenda, datos
 from tests.conftest import AHORA
 
@@ -131,3 +131,29 @@ def test_sin_correo_no_encola(alm, centro):
     con_agenda(alm, centro)
     reservas.crear(alm, "prueba", datos(4), AHORA)
     assert _tipos(alm) == []
+
+
+def test_agotados_los_intentos_queda_fallido_y_el_log_no_nombra_al_destinatario(
+    alm, centro, caplog
+):
+    con_agenda(alm, centro)
+    _cita(alm, 4)
+    caido = leer_url(f"smtp://usuario:clave-secreta@127.0.0.1:{_puerto_libre()}")
+    ahora = AHORA
+    for _ in range(MAX_INTENTOS):
+        assert enviar_pendientes(alm, ahora, caido) == 0
+        ahora += timedelta(days=1)  # más que cualquier espera entre reintentos
+    with alm.lectura() as c:
+        f = c.execute(
+            text("SELECT estado, intentos FROM cita_correo WHERE tipo = 'confirmacion'")
+        ).one()
+    assert (f.estado, f.intentos) == ("fallido", MAX_INTENTOS)
+    assert enviar_pendientes(alm, ahora, caido) == 0  # ya no se reintenta
+    with alm.lectura() as c:
+        assert (
+            c.execute(text("SELECT intentos FROM cita_correo WHERE tipo = 'confirmacion'")).scalar()
+            == MAX_INTENTOS
+        )
+    texto = caplog.text
+    assert "no salió" in texto
+    assert "persona4@example.mx" not in texto and "clave-secreta" not in texto
