@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -120,22 +121,38 @@ def ms(x: float) -> str:
     return f"{x * 1000:.1f}"
 
 
+@dataclass(frozen=True)
+class Sembrado:
+    url: str
+    kiosco: str  # tokens
+    jefe: str
+    puerto: int
+    donde: str  # qué base, para el encabezado
+
+
+def servidor_sembrado(pila: ExitStack, backend: str) -> Sembrado:
+    """Base nueva (archivo SQLite temporal o esquema de PostgreSQL), sembrada, y un uvicorn real
+    sobre ella; todo se deshace al cerrar `pila`. Lo comparten bench_core y bench_rutas."""
+    if backend == "sqlite":
+        carpeta = pila.enter_context(tempfile.TemporaryDirectory())
+        url = f"sqlite:///{carpeta}/bench.db"
+    else:
+        url = pila.enter_context(_contexto(esquema_pg(PG)))
+    kiosco, jefe = sembrar(url)
+    s = pila.enter_context(servidor(url, extra_env={"TURNOS_LOG": "WARNING"}))
+    donde = (
+        f"archivo temporal, synchronous={os.environ.get('TURNOS_SQLITE_SYNC', 'FULL')}"
+        if backend == "sqlite"
+        else "PostgreSQL local"
+    )
+    return Sembrado(url, kiosco, jefe, int(s.url.rsplit(":", 1)[1]), donde)
+
+
 def correr(backend: str, turnos: int, segundos: float) -> None:
     with ExitStack() as pila:
-        if backend == "sqlite":
-            carpeta = pila.enter_context(tempfile.TemporaryDirectory())
-            url = f"sqlite:///{carpeta}/bench.db"
-        else:
-            url = pila.enter_context(_contexto(esquema_pg(PG)))
-        kiosco, jefe = sembrar(url)
-        s = pila.enter_context(servidor(url, extra_env={"TURNOS_LOG": "WARNING"}))
-        puerto = int(s.url.rsplit(":", 1)[1])
-        donde = (
-            f"archivo temporal, synchronous={os.environ.get('TURNOS_SQLITE_SYNC', 'FULL')}"
-            if backend == "sqlite"
-            else "PostgreSQL local"
-        )
-        print(f"\n== {backend} ({donde}) ==")
+        b = servidor_sembrado(pila, backend)
+        puerto, kiosco, jefe = b.puerto, b.kiosco, b.jefe
+        print(f"\n== {backend} ({b.donde}) ==")
         asyncio.run(emitir(puerto, kiosco, 4, 200))  # calentamiento
         for clientes in (1, 16):
             dur, lat, err = asyncio.run(emitir(puerto, kiosco, clientes, turnos))

@@ -21,7 +21,6 @@ import asyncio
 import os
 import platform
 import sys
-import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from contextlib import ExitStack
@@ -31,9 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import create_engine, text  # noqa: E402
 
-from apoyo.sembrado import esquema_pg  # noqa: E402
-from apoyo.servidor import servidor  # noqa: E402
-from bench.bench_core import PG, VENTANILLAS, _contexto, ms, sembrar  # noqa: E402
+from bench.bench_core import VENTANILLAS, ms, servidor_sembrado  # noqa: E402
 from bench.cliente_http import Conexion, percentil  # noqa: E402
 
 Pedido = Callable[[Conexion, int, int], Awaitable[tuple[int, bytes, float]]]
@@ -149,20 +146,9 @@ def emitir_con_fila_corta(url: str, puerto: int, kiosco: str, turnos: int, fila:
 
 def correr(backend: str, turnos: int, segundos: float, ritmo: float, fila: int = 0) -> None:
     with ExitStack() as pila:
-        if backend == "sqlite":
-            carpeta = pila.enter_context(tempfile.TemporaryDirectory())
-            url = f"sqlite:///{carpeta}/bench.db"
-        else:
-            url = pila.enter_context(_contexto(esquema_pg(PG)))
-        kiosco, jefe = sembrar(url)
-        s = pila.enter_context(servidor(url, extra_env={"TURNOS_LOG": "WARNING"}))
-        puerto = int(s.url.rsplit(":", 1)[1])
-        donde = (
-            f"archivo temporal, synchronous={os.environ.get('TURNOS_SQLITE_SYNC', 'FULL')}"
-            if backend == "sqlite"
-            else "PostgreSQL local"
-        )
-        print(f"\n== {backend} ({donde}) · carga media al empezar {carga()} ==")
+        b = servidor_sembrado(pila, backend)
+        url, puerto, kiosco, jefe = b.url, b.puerto, b.kiosco, b.jefe
+        print(f"\n== {backend} ({b.donde}) · carga media al empezar {carga()} ==")
         asyncio.run(rafaga(puerto, kiosco, 4, 200, emitir, 201))  # calentamiento
         asyncio.run(rafaga(puerto, kiosco, 4, 200, salud, 200))
         en_cola = 200
