@@ -79,7 +79,9 @@ def preparar(
         if t is None:
             raise NoEncontrado("No encontramos ese turno.", "turno_no_encontrado")
         c = consultas.centro(conn, t.slug)
-        est = estimacion.estimar_turno(conn, t.id, a_ms(ahora or reloj_real()), c.politica)
+        est = estimacion.estimar_turno(
+            conn, t.id, a_ms(ahora or reloj_real()), c.politica, cache=alm.cache_catalogo
+        )
         delante = est.personas_delante
         rango = rango_publico(estimacion.espera_estimada(est))
         d = dispositivo(conn, dispositivo_id)

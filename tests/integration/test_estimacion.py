@@ -165,3 +165,49 @@ def test_camino_rapido_da_lo_mismo_que_el_completo(alm, centro):
             assert estimacion.estimar_en_espera(*args) == completo
             con_rango += completo.min_s is not None  # B no tiene meta ni historia: sin rango
         assert con_rango > 0
+
+
+def test_trámites_de_ventanilla_en_caché_siguen_al_catálogo_de_otro_proceso(alm, centro, db_url):
+    """Los trámites de cada ventanilla se guardan por proceso bajo la versión del catálogo: si
+    OTRO proceso (otro Almacén, otra conexión) le asigna o quita un trámite a una ventanilla, la
+    siguiente estimación de este lo ve."""
+    from turnos.db.almacen import Almacen
+    from turnos.db.motor import crear_motor
+    from turnos.servicios import catalogo
+
+    # La 99 atiende solo C; las de A y B están cerradas.
+    ventanillas.cambiar_estado(alm, "prueba", 99, "abierta", centro.staff[0], AHORA)
+    a = emision.emitir(alm, "prueba", "A", centro.kiosco, minutos(1))
+    assert a["espera_estimada"] is None  # nadie abierto atiende A (y la caché ya se llenó)
+    motor = crear_motor(db_url)
+    otro = Almacen(motor)
+    try:
+        catalogo.guardar_ventanilla(otro, "prueba", 99, "Ventanilla C", ["C", "A"], minutos(2))
+        assert emision.estado_publico(alm, a["token"], minutos(3))["espera_estimada"] is not None
+        catalogo.guardar_ventanilla(otro, "prueba", 99, "Ventanilla C", ["C"], minutos(4))
+        assert emision.estado_publico(alm, a["token"], minutos(5))["espera_estimada"] is None
+    finally:
+        motor.dispose()
+
+
+def test_trámites_de_ventanilla_se_leen_una_vez_por_versión_del_catálogo(alm, centro):
+    from sqlalchemy import event
+
+    abrir(alm, centro, 1)
+    t = emision.emitir(alm, "prueba", "A", centro.kiosco, minutos(1))
+    lecturas = []
+
+    def contar(conn, cursor, sql, *args):  # noqa: ANN001, ANN202 - firma del evento
+        if "FROM ventanilla_tramite vt JOIN ventanilla v" in sql:
+            lecturas.append(sql)
+
+    event.listen(alm.motor, "before_cursor_execute", contar)
+    try:
+        for k in range(3):
+            assert emision.estado_publico(alm, t["token"], minutos(2 + k))["espera_estimada"]
+        assert lecturas == []  # emitir ya la llenó: ni una lectura más
+        emision.emitir(alm, "prueba", "B", centro.kiosco, minutos(5))  # no toca el catálogo
+        emision.estado_publico(alm, t["token"], minutos(6))
+        assert lecturas == []
+    finally:
+        event.remove(alm.motor, "before_cursor_execute", contar)

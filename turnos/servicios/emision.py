@@ -160,8 +160,9 @@ def completar(alm: Almacen, conf: Confirmada) -> dict[str, Any]:
     c = conf.centro
     with alm.lectura() as conn:
         est = estimacion.estimar_en_espera(
-            conn, conf.turno_id, c.id, conf.tramite_id, conf.ms, c.politica
-        )
+            conn, conf.turno_id, c.id, conf.tramite_id, conf.ms, c.politica,
+            cache=alm.cache_catalogo,
+        )  # fmt: skip
     return _estimado(conf.resultado, est)
 
 
@@ -189,7 +190,9 @@ def _con_estimacion(
         f = conn.execute(_ID_POR_TOKEN, {"token": previa["token"]}).first()
         if f is None:
             return previa
-        est = estimacion.estimar_en_espera(conn, f.id, c.id, f.tramite_id, ms, c.politica)
+        est = estimacion.estimar_en_espera(
+            conn, f.id, c.id, f.tramite_id, ms, c.politica, cache=alm.cache_catalogo
+        )
     return _estimado(previa, est)
 
 
@@ -322,7 +325,7 @@ def estado_publico(alm: Almacen, token: str, ahora: datetime | None = None) -> d
                 "No encontramos ese turno. Revise el enlace de su ticket.", "turno_no_encontrado"
             )
         politica = consultas.centro(conn, t.centro_slug).politica
-        est = estimacion.estimar_turno(conn, t.id, ms, politica)
+        est = estimacion.estimar_turno(conn, t.id, ms, politica, cache=alm.cache_catalogo)
         extra = capacidades.vista_turno(conn, t.raiz_id or t.id, t.estado)
         extra.update(ausencia.vista_publica(conn, t.id, t.estado, ms))
     return {

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, text
 
-from turnos.db.almacen import Almacen
+from turnos.db.almacen import Almacen, CacheCatalogo
 from turnos.dominio.estados import EstadoTurno
 from turnos.servicios import catalogo, consultas, estimacion
 from turnos.tiempo import a_ms
@@ -34,7 +34,7 @@ def _ultimos_por_tramite(conn: Connection, centro_id: int) -> dict[int, int]:
 
 
 def esperas_por_tramite(
-    conn: Connection, slug: str, ahora: datetime
+    conn: Connection, slug: str, ahora: datetime, cache: CacheCatalogo | None = None
 ) -> dict[str, dict[str, int] | None]:
     """{clave: {"min_s", "max_s"} o None} de cada trámite activo del centro."""
     c = consultas.centro(conn, slug)
@@ -46,11 +46,13 @@ def esperas_por_tramite(
         if turno_id is None:
             resultado[t["clave"]] = None
             continue
-        est = estimacion.estimar_en_espera(conn, turno_id, c.id, int(t["id"]), ms, c.politica)
+        est = estimacion.estimar_en_espera(
+            conn, turno_id, c.id, int(t["id"]), ms, c.politica, cache=cache
+        )
         resultado[t["clave"]] = estimacion.espera_estimada(est)
     return resultado
 
 
 def leer(alm: Almacen, slug: str, ahora: datetime) -> dict[str, dict[str, int] | None]:
     with alm.lectura() as conn:
-        return esperas_por_tramite(conn, slug, ahora)
+        return esperas_por_tramite(conn, slug, ahora, alm.cache_catalogo)

@@ -7,9 +7,10 @@
   `inicio_ms` a `fin_ms`); sin historia, la meta del protocolo (`atencion_maxima_min`);
 - llegadas de mayor prioridad en la última hora (rebasarán al turno mientras dure su ventaja).
 
-Cinco lecturas por estimación (ventanillas con la meta y la espera máxima de sus trámites, los
-pocos turnos dirigidos o al frente, la fila, las medias de todos los trámites en una sola
-consulta con ventana, y las llegadas). Emitir la calcula DESPUÉS del COMMIT, en una lectura
+Cinco lecturas por estimación (ventanillas vivas con la versión del catálogo, los pocos turnos
+dirigidos o al frente, la fila, las medias de todos los trámites en una sola consulta con
+ventana, y las llegadas); los trámites de cada ventanilla con su meta y su espera máxima, una
+vez por versión del catálogo si quien llama pasa la caché del Almacén (`cache=`). Emitir la calcula DESPUÉS del COMMIT, en una lectura
 aparte: no alarga el candado de escritura de SQLite. En el caso común (sin dirigidos ni citas)
 la fila se ordena por grupos FIFO (`dominio/delante.py`), sin un `Candidato` por turno.
 """
@@ -20,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, text
 
+from turnos.db.almacen import CacheCatalogo
 from turnos.dominio.delante import CLASES_FIFO, filas_delante
 from turnos.dominio.enrutamiento import Candidato, Politica, filas_de
 from turnos.dominio.espera import Estimacion, VentanillaEstimada, base_de, concluir, estimar
@@ -29,13 +31,20 @@ from turnos.servicios import transferencia
 MUESTRA = 20
 VENTANA_LLEGADAS_MS = 3600 * 1000
 
-_VENTANILLAS = text(
-    "SELECT v.id, v.estado, v.usuario_id, vt.tramite_id, tr.atencion_maxima_min,"
-    " tr.espera_maxima_min FROM ventanilla v"
-    " JOIN ventanilla_tramite vt ON vt.ventanilla_id = v.id"
-    " JOIN tramite tr ON tr.id = vt.tramite_id"
-    " WHERE v.centro_id = :c AND v.activo = true AND tr.activo = true"
-    " ORDER BY v.id, vt.orden, tr.clave"
+# Ventanillas en dos partes: lo vivo (estado y persona, cambia con cada llamar) en cada
+# estimación, con la versión del catálogo en la misma sentencia; y sus trámites con metas, que
+# solo cambian con el catálogo (disparadores de `version_catalogo`: ventanilla_tramite y
+# tramite), guardados por proceso en `CacheCatalogo` bajo esa versión. Con 30 ventanillas de 4
+# trámites, releer y convertir las 120 filas era ~1/3 del costo de estimar.
+_VENTANILLAS_VIVAS = text(
+    "SELECT v.id, v.estado, v.usuario_id, (SELECT n FROM version_catalogo) AS version"
+    " FROM ventanilla v WHERE v.centro_id = :c AND v.activo = true ORDER BY v.id"
+)
+_TRAMITES_DE_VENTANILLAS = text(
+    "SELECT vt.ventanilla_id, vt.tramite_id, tr.atencion_maxima_min, tr.espera_maxima_min"
+    " FROM ventanilla_tramite vt JOIN ventanilla v ON v.id = vt.ventanilla_id"
+    " JOIN tramite tr ON tr.id = vt.tramite_id WHERE v.centro_id = :c AND tr.activo = true"
+    " ORDER BY vt.ventanilla_id, vt.orden, tr.clave"
 )
 _EN_ESPERA = text(
     "SELECT t.id, t.tramite_id, t.clase, t.en_cola_ms, t.cita_ms, tr.espera_maxima_min"
@@ -102,34 +111,64 @@ def candidato(f: Any) -> Candidato:
     )
 
 
-def ventanillas(conn: Connection, centro_id: int) -> list[VentanillaEstimada]:
-    return _ventanillas_y_metas(conn, centro_id)[0]
+# Por ventanilla: [(trámite, meta de atención en s, espera máxima en s)] en su orden.
+TramitesVentanilla = dict[int, list[tuple[int, float | None, int | None]]]
+
+
+def ventanillas(
+    conn: Connection, centro_id: int, cache: CacheCatalogo | None = None
+) -> list[VentanillaEstimada]:
+    return _ventanillas_y_metas(conn, centro_id, cache=cache)[0]
+
+
+def _tramites_de_ventanillas(
+    conn: Connection, centro_id: int, version: int, cache: CacheCatalogo | None
+) -> TramitesVentanilla:
+    filas = cache.vigente(version) if cache is not None else {}
+    clave = ("tramites_de_ventanillas", centro_id)
+    guardado: TramitesVentanilla | None = filas.get(clave)
+    if guardado is None:
+        guardado = {}
+        for vid, tid, atencion, espera in conn.execute(_TRAMITES_DE_VENTANILLAS, {"c": centro_id}):
+            meta = float(atencion) * 60 if atencion else None
+            guardado.setdefault(vid, []).append((tid, meta, (espera or 0) * 60 or None))
+        filas[clave] = guardado
+    return guardado
 
 
 def _ventanillas_y_metas(
-    conn: Connection, centro_id: int, maximas: dict[str, int | None] | None = None
+    conn: Connection,
+    centro_id: int,
+    maximas: dict[str, int | None] | None = None,
+    cache: CacheCatalogo | None = None,
 ) -> tuple[list[VentanillaEstimada], dict[int, float | None]]:
-    """Ventanillas activas y la meta de atención (s) de los trámites que atienden; en
-    `maximas`, la espera máxima (s) de esos trámites, como la lleva `Candidato`."""
-    por_id: dict[int, tuple[str, list[str]]] = {}
-    personas: dict[int, int | None] = {}
+    """Ventanillas activas con al menos un trámite activo y la meta de atención (s) de los
+    trámites que atienden; en `maximas`, la espera máxima (s) de esos trámites, como la lleva
+    `Candidato`. Con `cache` (la del Almacén), los trámites de cada ventanilla se leen una vez
+    por versión del catálogo."""
+    vivas = conn.execute(_VENTANILLAS_VIVAS, {"c": centro_id}).all()
+    if not vivas:
+        return [], {}
+    por_ventanilla = _tramites_de_ventanillas(conn, centro_id, int(vivas[0].version), cache)
+    vents: list[VentanillaEstimada] = []
     metas: dict[int, float | None] = {}
-    for f in conn.execute(_VENTANILLAS, {"c": centro_id}):
-        por_id.setdefault(f.id, (f.estado, []))[1].append(str(f.tramite_id))
-        personas[f.id] = f.usuario_id
-        metas[f.tramite_id] = float(f.atencion_maxima_min) * 60 if f.atencion_maxima_min else None
-        if maximas is not None:
-            maximas[str(f.tramite_id)] = (f.espera_maxima_min or 0) * 60 or None
-    vents = [
-        VentanillaEstimada(
-            id=vid,
-            # sus trámites y las filas de lo dirigido a ella o a su persona (como `llamar`)
-            tramites=filas_de(ts, vid, personas[vid]),
-            abierta=estado in ("abierta", "atendiendo"),
-            libre=estado == "abierta",
+    for vid, estado, usuario_id, _ in vivas:
+        suyos = por_ventanilla.get(vid)
+        if not suyos:
+            continue  # sin trámites activos no atiende a nadie
+        for tid, meta, maxima in suyos:
+            metas[tid] = meta
+            if maximas is not None:
+                maximas[str(tid)] = maxima
+        vents.append(
+            VentanillaEstimada(
+                id=vid,
+                # sus trámites y las filas de lo dirigido a ella o a su persona (como `llamar`)
+                tramites=filas_de([str(t) for t, _, _ in suyos], vid, usuario_id),
+                abierta=estado in ("abierta", "atendiendo"),
+                libre=estado == "abierta",
+            )
         )
-        for vid, (estado, ts) in por_id.items()
-    ]
     return vents, metas
 
 
@@ -154,12 +193,20 @@ def _meta(conn: Connection, tramite_id: int) -> float | None:
     return float(meta) * 60 if meta else None
 
 
-def estimar_turno(conn: Connection, turno_id: int, ahora_ms: int, politica: Politica) -> Estimacion:
+def estimar_turno(
+    conn: Connection,
+    turno_id: int,
+    ahora_ms: int,
+    politica: Politica,
+    cache: CacheCatalogo | None = None,
+) -> Estimacion:
     """Personas delante y rango de espera del turno (en espera) `turno_id`, a `ahora_ms`."""
     t = conn.execute(_TURNO, {"id": turno_id}).one()
     if t.estado != EstadoTurno.EN_ESPERA.value:
         return Estimacion(0, None, None)
-    return estimar_en_espera(conn, turno_id, t.centro_id, t.tramite_id, ahora_ms, politica)
+    return estimar_en_espera(
+        conn, turno_id, t.centro_id, t.tramite_id, ahora_ms, politica, cache=cache
+    )
 
 
 def estimar_en_espera(
@@ -169,6 +216,7 @@ def estimar_en_espera(
     tramite_id: int,
     ahora_ms: int,
     politica: Politica,
+    cache: CacheCatalogo | None = None,
 ) -> Estimacion:
     """Como `estimar_turno`, cuando quien llama ya sabe centro y trámite del turno (emitir).
 
@@ -180,7 +228,7 @@ def estimar_en_espera(
     por grupos FIFO, sin un `Candidato` por turno ni montículos. Da la misma secuencia que
     `orden_predicho` y el mismo resultado; si no se cumple, el camino completo de siempre."""
     maximas: dict[str, int | None] = {}
-    vents, metas = _ventanillas_y_metas(conn, centro_id, maximas)
+    vents, metas = _ventanillas_y_metas(conn, centro_id, maximas, cache)
     # Dirigidos o al frente (transferencia.py): con la fila que les da la política.
     especiales = {f.id: f for f in conn.execute(transferencia.ESPECIALES, {"c": centro_id})}
     if especiales:
