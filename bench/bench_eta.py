@@ -12,12 +12,14 @@
 En proceso (sin HTTP), SQLite en archivo temporal (y PostgreSQL con --backend ambos).
 
 Uso: python bench/bench_eta.py [--n 200] [--backend sqlite|ambos] [--dias 22] [--esperas 0,50,200]
+    [--ventanillas 3]
 Imprime cifras; no afirma nada. Resultados en docs/PERFORMANCE.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import inspect
 import os
 import platform
 import statistics
@@ -48,12 +50,12 @@ def _ms(t0: float) -> float:
     return (time.perf_counter() - t0) * 1000
 
 
-def medir(url: str, n: int, espera: int) -> dict[str, float]:
+def medir(url: str, n: int, espera: int, abiertas: int = 3) -> dict[str, float]:
     motor = crear_motor(url)
     migrar(motor)
     alm = Almacen(motor)
-    c = sembrar_centro(alm, "bench")
-    for v in range(1, 4):
+    c = sembrar_centro(alm, "bench", ventanillas=max(3, abiertas))  # cada una atiende A y B
+    for v in range(1, abiertas + 1):
         ventanillas.cambiar_estado(alm, "bench", v, "abierta", c.staff[v - 1], AHORA)
     reloj = [AHORA]
 
@@ -113,10 +115,13 @@ def medir(url: str, n: int, espera: int) -> dict[str, float]:
                 emision.text("SELECT id FROM turno WHERE estado = 'en_espera'")
             )
         ]
+    # Como lo llaman emitir y /t/{token}: con la caché del catálogo del Almacén, si la hay.
+    firma = inspect.signature(estimacion.estimar_turno).parameters
+    caché = {"cache": alm.cache_catalogo} if "cache" in firma else {}
     for tid in ids[-min(n, len(ids)) :] if ids else []:
         with alm.lectura() as conn:
             t0, c0 = time.perf_counter(), time.process_time()
-            estimacion.estimar_turno(conn, tid, a_ms(reloj[0]), politica)
+            estimacion.estimar_turno(conn, tid, a_ms(reloj[0]), politica, **caché)
             tiempos["solo"].append(_ms(t0))
             tiempos["cpu_solo"].append((time.process_time() - c0) * 1000)
     motor.dispose()
@@ -139,9 +144,11 @@ def main() -> None:
     ap.add_argument(
         "--esperas", default="0,50,200", help="turnos ya en espera, separados por comas"
     )
+    ap.add_argument("--ventanillas", type=int, default=3, help="ventanillas abiertas (A y B)")
     args = ap.parse_args()
     print(
         f"# {platform.processor() or platform.machine()}, {os.cpu_count()} CPU, Python {platform.python_version()}"
+        f"; {args.ventanillas} ventanillas abiertas; carga media {os.getloadavg()[0]:.1f}"
     )
     backends = ["sqlite"] + (["postgres"] if args.backend == "ambos" else [])
     print(
@@ -152,12 +159,12 @@ def main() -> None:
         for espera in [int(x) for x in args.esperas.split(",")]:
             with tempfile.TemporaryDirectory() as d:
                 if backend == "sqlite":
-                    r = medir(f"sqlite:///{d}/bench.db", args.n, espera)
+                    r = medir(f"sqlite:///{d}/bench.db", args.n, espera, args.ventanillas)
                 else:
                     gen = esquema_pg(PG)
                     url = next(gen)
                     try:
-                        r = medir(url, args.n, espera)
+                        r = medir(url, args.n, espera, args.ventanillas)
                     finally:
                         next(gen, None)
             extra = (r["con"] / r["sin"] - 1) * 100 if r["sin"] else 0.0
