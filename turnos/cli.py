@@ -38,19 +38,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
     aviso = aviso_url_publica(settings.url_publica)
     if aviso:
         print(aviso, file=sys.stderr)
-    if args.demo:
-        from turnos import demo
+    from turnos import demo
 
+    if args.demo:
         demo.imprimir(demo.sembrar(alm, tiempo.ahora()), base)
         demo.extender_horario(alm, tiempo.ahora())
         print(demo.AVISO_HORARIO + "\n")
+    elif demo.reparar_horario(alm, tiempo.ahora()):
+        print(demo.AVISO_REPARADO, file=sys.stderr)
     alm.motor.dispose()
     try:
         _correr_uvicorn(settings)
     finally:
         if args.demo:
-            from turnos import demo
-
             _, alm = _almacen(argparse.Namespace(db=settings.db))
             demo.restaurar_horario(alm, tiempo.ahora())
             alm.motor.dispose()

@@ -5,11 +5,13 @@ Cada ejecución genera contraseñas y tokens nuevos (aleatorios) y los devuelve 
 Horario: el guardado es el realista (`HORARIO`, lunes a viernes de 08:30 a 15:30). Para que la
 demo funcione a cualquier hora, `turnos serve --demo` lo extiende a todo el día solo para el
 centro demo mientras corre (`extender_horario`) y al detenerse lo devuelve al real
-(`restaurar_horario`); el texto que imprime lo dice (`AVISO_HORARIO`).
+(`restaurar_horario`); el texto que imprime lo dice (`AVISO_HORARIO`). Si lo matan sin dejarlo
+restaurar (SIGKILL), el siguiente `turnos serve` lo repara al arrancar (`reparar_horario`).
 """
 
 from __future__ import annotations
 
+import json
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -262,6 +264,24 @@ def restaurar_horario(alm: Almacen, ahora: datetime) -> None:
     catalogo.actualizar_centro(
         alm, SLUG, {"horario": HORARIO, "tolerancia_min": TOLERANCIA_MIN}, ahora
     )
+
+
+AVISO_REPARADO = (
+    "El centro demo estaba abierto a toda hora sin `turnos serve --demo` corriendo (¿se detuvo a la"
+    " fuerza?): se devolvió a su horario real."
+)
+
+
+def reparar_horario(alm: Almacen, ahora: datetime) -> bool:
+    """Un `serve --demo` muerto con SIGKILL no alcanza a restaurar: `turnos serve` sin --demo
+    llama esto al arrancar. Devuelve True si el centro demo estaba abierto a toda hora y se
+    devolvió a su horario real."""
+    with alm.lectura() as conn:
+        fila = conn.execute(text("SELECT horario FROM centro WHERE slug = :s"), {"s": SLUG}).first()
+    if fila is None or json.loads(fila.horario) != _TODO_EL_DIA:
+        return False
+    restaurar_horario(alm, ahora)
+    return True
 
 
 def _token_dispositivo(

@@ -59,3 +59,39 @@ def test_serve_demo_abre_a_cualquier_hora_y_al_salir_restaura(tmp_path, sqlite_u
     with Almacen(motor).lectura() as conn:
         assert consultas.centro(conn, "demo").horario == demo.HORARIO
     motor.dispose()
+
+
+def test_serve_sin_demo_repara_el_horario_que_dejo_un_demo_matado(tmp_path, sqlite_url):
+    """`serve --demo` muerto con SIGKILL no alcanza a restaurar: el centro demo queda abierto a
+    toda hora. El siguiente `turnos serve` (sin --demo) lo devuelve a su horario real y lo dice."""
+    motor = crear_motor(sqlite_url)
+    alm = Almacen(motor)
+    from turnos.db.migrar import migrar
+    from turnos.tiempo import ahora
+
+    migrar(motor)
+    demo.sembrar(alm, ahora())
+    demo.extender_horario(alm, ahora())  # lo que deja un `serve --demo` matado
+    puerto = puerto_libre()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "turnos.cli", "serve", "--db", sqlite_url, "--port", str(puerto)],
+        cwd=tmp_path, env={**os.environ, "TURNOS_URL_PUBLICA": ""}, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        limite = time.monotonic() + 60
+        while True:  # sin leer la salida aquí: sin nada que leer, readline bloquearía
+            try:
+                httpx.get(f"http://127.0.0.1:{puerto}/salud", timeout=2)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < limite and proc.poll() is None
+                time.sleep(0.2)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        salida, _ = proc.communicate(timeout=30)
+    assert "horario real" in salida, salida
+    with alm.lectura() as conn:
+        c = consultas.centro(conn, "demo")
+    assert (c.horario, c.tolerancia_min) == (demo.HORARIO, demo.TOLERANCIA_MIN)
+    motor.dispose()
