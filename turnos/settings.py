@@ -83,6 +83,11 @@ class Settings:
         "",
         "Correo saliente (confirmaciones y recordatorios de citas): `smtp://usuario:clave@host:587?remitente=citas@ejemplo.gob.mx` (`smtps://` para TLS directo). Vacío: los mensajes se guardan y se ven en /admin/correos-citas.",
     )
+    pg_conciliar_s: int = _ajuste(
+        "TURNOS_PG_CONCILIAR_S",
+        15,
+        "Con PostgreSQL: cada cuántos segundos cada proceso compara lo último que repartió a las pantallas con la bitácora y recupera lo que un aviso perdido no trajo (un proceso que murió entre el COMMIT y su NOTIFY).",
+    )
     log_nivel: str = _ajuste(
         "TURNOS_LOG", "INFO", "Nivel de la bitácora técnica (DEBUG, INFO, WARNING)."
     )

@@ -8,7 +8,7 @@ import httpx
 import pytest
 import websockets
 
-from tests.conftest import sembrar_centro
+from tests.conftest import esquema_pg, sembrar_centro
 from tests.servidor import servidor
 from turnos.db.almacen import Almacen
 from turnos.db.migrar import migrar
@@ -104,6 +104,36 @@ def test_evento_confirmado_fuera_del_servidor_llega_en_orden(sqlite_url):
                 ]
 
         asyncio.run(escenario())
+
+
+def test_aviso_perdido_de_postgresql_se_concilia_con_la_bitacora(pg_base):
+    """Otro proceso confirma un cambio y muere antes de su NOTIFY (aquí: su Almacén no avisa).
+    Nadie más escribe en ese centro, así que ningún evento posterior deja ver el hueco: cada
+    `TURNOS_PG_CONCILIAR_S` el puente compara lo último repartido con la bitácora y lo recupera."""
+    gen = esquema_pg(pg_base)
+    url = next(gen)
+    try:
+        centro = preparar(url)
+        extra = {"TURNOS_PG_CONCILIAR_S": "1"}
+        with servidor(url, extra_env=extra) as s:
+            ws_url = (
+                s.url.replace("http", "ws") + f"/ws/pantalla/prueba?token={centro.pantalla_token}"
+            )
+
+            async def escenario():
+                async with websockets.connect(ws_url) as ws:
+                    snap = await recibir(ws, "snapshot")
+                    motor = crear_motor(url)
+                    mudo = Almacen(motor)
+                    mudo._notificar = lambda eventos: None  # murió entre COMMIT y NOTIFY
+                    t = emision.emitir(mudo, "prueba", "A", centro.kiosco, datetime.now(UTC))
+                    motor.dispose()
+                    m = await recibir(ws, "turno_emitido", timeout=15)
+                    assert (m["seq"], m["turno"]["folio"]) == (snap["seq"] + 1, t["folio"])
+
+            asyncio.run(escenario())
+    finally:
+        next(gen, None)
 
 
 def test_websocket_sin_token_o_de_otro_tipo_se_rechaza(sqlite_url):

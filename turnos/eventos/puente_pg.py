@@ -5,8 +5,10 @@ del COMMIT del cambio, en una transacción propia: nada sale si hubo rollback, y
 procesos pueden llegar en desorden (el hub ordena por ``seq``). Cada proceso (incluido el que
 emitió) recibe los eventos solo por ``LISTEN``, así nadie los ve dos veces.
 
-NOTIFY no tiene replay: al (re)conectar, el puente pide al núcleo lo que falte desde el último
-``seq`` que el hub local entregó por centro. El hub descarta los repetidos por ``seq``.
+NOTIFY no tiene replay: al (re)conectar, y cada ``sondeo_s`` (``TURNOS_PG_CONCILIAR_S``), el
+puente pide al núcleo lo que falte desde el último ``seq`` que el hub local entregó por centro
+(un proceso que muere entre el COMMIT y su NOTIFY deja un evento sin aviso). El hub descarta los
+repetidos por ``seq``.
 """
 
 from __future__ import annotations
@@ -47,7 +49,8 @@ class PuentePostgres:
         self.replay = replay
         self.canal = canal
         self.espera_max_s = espera_max_s
-        self.sondeo_s = sondeo_s  # cada cuánto se comprueba que la conexión sigue viva
+        # cada cuánto se comprueba que la conexión sigue viva y se concilia con la bitácora
+        self.sondeo_s = sondeo_s
         self.conectado = asyncio.Event()
         self.conexiones = 0
         self._tarea: asyncio.Task[None] | None = None
@@ -99,6 +102,9 @@ class PuentePostgres:
                 async for aviso in conn.notifies(timeout=self.sondeo_s):
                     await self._recibir(aviso.payload)
                 await conn.execute("SELECT 1")
+                # Conciliar: un aviso perdido (el proceso que confirmó murió antes de su NOTIFY)
+                # solo se vería con el siguiente evento del centro, que puede tardar horas.
+                await self._recuperar()
 
     async def _recuperar(self) -> None:
         if self.replay is None:
