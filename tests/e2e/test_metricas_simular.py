@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
 import httpx
 import pytest
 
@@ -9,13 +12,14 @@ from metricas.simular import simular
 from tests.conftest import sembrar_centro
 from tests.e2e.test_metricas_apoyo import servidor_metricas
 from tests.e2e.test_prometheus import muestras
+from turnos.cli import main
 from turnos.db.almacen import Almacen
 from turnos.db.migrar import migrar
 from turnos.db.motor import crear_motor
 
 
 @pytest.mark.lento
-def test_simulacion_por_la_api_se_ve_en_metrics(tmp_path) -> None:
+def test_simulacion_por_la_api_se_ve_en_metrics(tmp_path, capsys) -> None:
     url = f"sqlite:///{tmp_path / 'turnos.db'}"
     motor = crear_motor(url)
     migrar(motor)
@@ -40,6 +44,14 @@ def test_simulacion_por_la_api_se_ve_en_metrics(tmp_path) -> None:
     assert total["turnos_emitidos_total"] == r["emitidos"]
     assert total["turnos_atendidos_total"] == r["atendidos"]
     assert total["turnos_ausentes_total"] == r["ausentes"]
+    # El «hecho cuando» del issue 13: tras `turnos simular`, `turnos eta evaluar` da las cifras.
+    hoy = datetime.now(ZoneInfo("America/Mexico_City")).date()
+    rc = main(["eta", "evaluar", "--db", url, "--centro", "prueba",
+               "--desde", str(hoy - timedelta(days=1)), "--hasta", str(hoy)])  # fmt: skip
+    salida = capsys.readouterr().out
+    assert rc == 0, salida
+    assert "MAE min" in salida and "base:" in salida and "cobert." in salida
+    assert "A " in salida and "Estimaciones sin historia" in salida
 
 
 @pytest.mark.lento
