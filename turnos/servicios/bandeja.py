@@ -78,22 +78,18 @@ def enviar_pendientes(
         try:
             mandar(smtp, armar(fila, smtp.remitente))
         except (OSError, smtplib.SMTPException) as e:
-            agotado = fila.intentos + 1 >= max_intentos
-            # Solo el tipo de error: el destinatario y el mensaje no van al log.
-            log.warning(
-                "%s %s no salió (intento %s): %s", tabla, fila.id, fila.intentos + 1,
-                type(e).__name__,
-            )  # fmt: skip
-            resultado = {"estado": "fallido" if agotado else "pendiente", "enviado": None,
-                         "error": f"{type(e).__name__}: {e}"[:300], "id": fila.id}  # fmt: skip
-            with alm.transaccion() as tx:
-                tx.ejecutar(resultado_sql, resultado)
-            continue
+            # Solo el tipo de error: ni el destinatario ni el mensaje van al log.
+            intento, tipo = fila.intentos + 1, type(e).__name__
+            log.warning("%s %s no salió (intento %s): %s", tabla, fila.id, intento, tipo)
+            estado = "fallido" if intento >= max_intentos else "pendiente"
+            enviado, error = None, f"{tipo}: {e}"[:300]
+        else:
+            estado, enviado, error = "enviado", ms, ""
+            enviados += 1
         with alm.transaccion() as tx:
             tx.ejecutar(
-                resultado_sql, {"estado": "enviado", "enviado": ms, "error": "", "id": fila.id}
+                resultado_sql, {"estado": estado, "enviado": enviado, "error": error, "id": fila.id}
             )
-        enviados += 1
     return enviados
 
 
