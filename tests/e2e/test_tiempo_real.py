@@ -137,6 +137,42 @@ def test_aviso_perdido_de_postgresql_se_concilia_con_la_bitacora(pg_base):
         next(gen, None)
 
 
+def test_dos_instalaciones_en_la_misma_base_no_se_cruzan_los_avisos(pg_base):
+    """Dos instalaciones en esquemas distintos de la MISMA base de PostgreSQL (p. ej. pruebas y
+    producción, o las pruebas de CI en paralelo), ambas con un centro «prueba»: NOTIFY es de
+    toda la base, así que el canal lleva el esquema. Antes, los eventos de una llegaban a las
+    pantallas de la otra con su `seq` y la dejaban descartando los suyos."""
+    gen_a, gen_b = esquema_pg(pg_base), esquema_pg(pg_base)
+    url_a, url_b = next(gen_a), next(gen_b)
+    try:
+        centro_a, centro_b = preparar(url_a), preparar(url_b)
+        with servidor(url_a) as a, servidor(url_b) as b:
+            ws_url = (
+                a.url.replace("http", "ws") + f"/ws/pantalla/prueba?token={centro_a.pantalla_token}"
+            )
+            ka, kb = api(a.url, centro_a.kiosco_token), api(b.url, centro_b.kiosco_token)
+
+            async def escenario():
+                async with websockets.connect(ws_url) as ws:
+                    snap = await recibir(ws, "snapshot")
+                    for _ in range(3):  # la otra instalación avanza su propio seq
+                        r = await asyncio.to_thread(
+                            kb.post, "/api/v1/centros/prueba/turnos", json={"tramite": "B"}
+                        )
+                        assert r.status_code == 201
+                    r = await asyncio.to_thread(
+                        ka.post, "/api/v1/centros/prueba/turnos", json={"tramite": "A"}
+                    )
+                    assert r.status_code == 201
+                    m = await recibir(ws, "turno_emitido")
+                    assert (m["seq"], m["turno"]["folio"]) == (snap["seq"] + 1, r.json()["folio"])
+
+            asyncio.run(escenario())
+    finally:
+        next(gen_a, None)
+        next(gen_b, None)
+
+
 def test_websocket_sin_token_o_de_otro_tipo_se_rechaza(sqlite_url):
     centro = preparar(sqlite_url)
     with servidor(sqlite_url) as s:

@@ -20,7 +20,7 @@ from tests.conftest import pg_dsn
 from turnos.db.almacen import Almacen
 from turnos.db.migrar import migrar
 from turnos.db.motor import crear_motor
-from turnos.eventos.notificar import CANAL
+from turnos.eventos.notificar import CANAL, canal_de
 
 pytestmark = pytest.mark.postgres
 
@@ -38,14 +38,14 @@ def alm_pg(pg_base):
     next(gen, None)
 
 
-def _oyente():
+def _oyente(canal: str):
     conn = psycopg.connect(pg_dsn(), autocommit=True)
-    conn.execute(f"LISTEN {CANAL}")
+    conn.execute(psycopg.sql.SQL("LISTEN {}").format(psycopg.sql.Identifier(canal)))
     return conn
 
 
 def _mios(conn, slug, n):
-    """Los primeros `n` avisos de nuestro centro (el canal lo comparten otras pruebas)."""
+    """Los primeros `n` avisos de nuestro centro."""
     recibidos = []
     for aviso in conn.notifies(timeout=30):
         carga = json.loads(aviso.payload)
@@ -81,7 +81,7 @@ def test_notify_fuera_de_la_transaccion_y_nada_si_se_revierte(alm_pg):
         if "pg_notify" in sentencia:
             orden.append("NOTIFY dentro" if id(conn) in con_evento else "NOTIFY fuera")
 
-    oyente = _oyente()
+    oyente = _oyente(alm_pg.canal_eventos())
     try:
         with pytest.raises(RuntimeError), alm_pg.transaccion() as tx:
             tx.evento(cid, "prueba_revertida", 1_000)
@@ -98,3 +98,11 @@ def test_notify_fuera_de_la_transaccion_y_nada_si_se_revierte(alm_pg):
     # Lo revertido no se avisa; lo confirmado, en orden de seq (un solo NOTIFY con ambos).
     assert [r["tipo"] for r in recibidos] == ["prueba_a", "prueba_b"]
     assert recibidos[1]["seq"] == recibidos[0]["seq"] + 1
+
+
+def test_el_canal_lleva_el_esquema(alm_pg):
+    esquema = alm_pg.motor.url.query["options"].split("search_path=")[1]
+    assert alm_pg.canal_eventos() == canal_de(esquema) == f"{CANAL}_{esquema}"
+    assert canal_de("public") == CANAL
+    largo = canal_de("x" * 63)
+    assert len(largo) <= 63 and largo != canal_de("x" * 62 + "y")

@@ -28,7 +28,7 @@ import anyio.to_thread
 from sqlalchemy import Connection, Engine, text
 
 from turnos.dominio.cadena import calcular_hash
-from turnos.eventos.notificar import notificar_varios_sql
+from turnos.eventos.notificar import canal_de, notificar_varios_sql
 
 log = logging.getLogger(__name__)
 
@@ -199,6 +199,7 @@ class Almacen:
         self._escritor: ThreadPoolExecutor | None = None  # se crea en la primera escritura
         self._escritor_candado = threading.Lock()
         self.cache_catalogo = CacheCatalogo()
+        self._canal: str | None = None  # PostgreSQL: el canal de NOTIFY de este esquema
 
     async def escribir(self, fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
         """Corre `fn(*args, **kwargs)` (un servicio que abre su `transaccion()`) y devuelve lo que
@@ -251,12 +252,24 @@ class Almacen:
         no escribe WAL (sin fsync) y suelta el candado enseguida. Si el aviso falla, el cambio ya
         está confirmado: se registra y las pantallas se ponen al día con el replay por seq (el
         siguiente evento del centro deja ver el hueco; al reconectar, `PuentePostgres`)."""
-        sql, params = notificar_varios_sql(eventos)
         try:
             with self.motor.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+                sql, params = notificar_varios_sql(eventos, self._canal or self.canal_eventos(c))
                 c.execute(text(sql), params)
         except Exception:  # noqa: BLE001 - el cambio ya está confirmado; no se vuelve error
             log.exception("NOTIFY de %d evento(s) falló tras confirmar", len(eventos))
+
+    def canal_eventos(self, conn: Connection | None = None) -> str:
+        """El canal de NOTIFY de esta instalación (según su esquema: `notificar.canal_de`); el
+        mismo para quien avisa y para quien escucha (`PuentePostgres`)."""
+        if self._canal is None:
+            if conn is not None:
+                esquema = conn.execute(text("SELECT current_schema()")).scalar()
+            else:
+                with self.motor.connect() as c:
+                    esquema = c.execute(text("SELECT current_schema()")).scalar()
+            self._canal = canal_de(str(esquema or ""))
+        return self._canal
 
     @contextmanager
     def lectura(self) -> Iterator[Connection]:

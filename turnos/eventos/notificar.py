@@ -9,12 +9,28 @@ terminar el fsync y ponía en fila a todos los centros). Quien escucha es
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any, Literal
 
 Evento = dict[str, Any]
 
 CANAL = "turnos_eventos"
+_NOMBRE_MAX = 63  # NAMEDATALEN - 1: un canal más largo, PostgreSQL lo rechaza o lo recorta
+
+
+def canal_de(esquema: str) -> str:
+    """El canal de una instalación: NOTIFY es de toda la BASE, así que dos instalaciones en
+    esquemas distintos de la misma base (pruebas y producción, o pruebas en paralelo) oirían los
+    eventos de la otra con sus `seq`. `public` conserva el nombre de siempre."""
+    if esquema in ("", "public"):
+        return CANAL
+    canal = f"{CANAL}_{esquema}"
+    if len(canal.encode()) > _NOMBRE_MAX:
+        canal = f"{CANAL}_{hashlib.sha256(esquema.encode()).hexdigest()[:24]}"
+    return canal
+
+
 # PostgreSQL rechaza cargas de 8000 bytes o más; se deja margen.
 MAXIMO_CARGA = 7900
 

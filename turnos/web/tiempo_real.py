@@ -132,6 +132,7 @@ async def iniciar(app: Starlette) -> None:
             dsn_psycopg(str(alm.motor.url.render_as_string(hide_password=False))),
             hub,
             replay=ctx.replay,
+            canal=await asyncio.to_thread(alm.canal_eventos),
             sondeo_s=ctx.settings.pg_conciliar_s,
         )
         await app.state.puente.iniciar()
