@@ -11,7 +11,7 @@ import time
 
 import httpx
 
-from tests.servidor import puerto_libre
+from tests.servidor import esperar_salud, puerto_libre
 from turnos import demo
 from turnos.db.almacen import Almacen
 from turnos.db.motor import crear_motor
@@ -38,13 +38,7 @@ def test_serve_demo_abre_a_cualquier_hora_y_al_salir_restaura(tmp_path, sqlite_u
             if "/kiosco/demo?token=" in linea:
                 token = linea.rsplit("token=", 1)[1].strip()
         url = f"http://127.0.0.1:{puerto}"
-        while True:
-            try:
-                httpx.get(f"{url}/salud", timeout=2)
-                break
-            except httpx.TransportError:
-                assert time.monotonic() < limite and proc.poll() is None
-                time.sleep(0.2)
+        esperar_salud(url, proc)
         r = httpx.post(
             f"{url}/api/v1/kiosco/demo/turnos",
             json={"tramite": "ACT"},
@@ -78,15 +72,8 @@ def test_serve_sin_demo_repara_el_horario_que_dejo_un_demo_matado(tmp_path, sqli
         cwd=tmp_path, env={**os.environ, "TURNOS_URL_PUBLICA": ""}, stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
-    try:
-        limite = time.monotonic() + 60
-        while True:  # sin leer la salida aquí: sin nada que leer, readline bloquearía
-            try:
-                httpx.get(f"http://127.0.0.1:{puerto}/salud", timeout=2)
-                break
-            except httpx.TransportError:
-                assert time.monotonic() < limite and proc.poll() is None
-                time.sleep(0.2)
+    try:  # sin leer la salida mientras arranca: sin nada que leer, readline bloquearía
+        esperar_salud(f"http://127.0.0.1:{puerto}", proc)
     finally:
         proc.send_signal(signal.SIGINT)
         salida, _ = proc.communicate(timeout=30)
