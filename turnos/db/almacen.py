@@ -20,7 +20,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
 from typing import Any, ParamSpec, TypeVar
 
@@ -254,21 +254,17 @@ class Almacen:
         siguiente evento del centro deja ver el hueco; al reconectar, `PuentePostgres`)."""
         try:
             with self.motor.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
-                sql, params = notificar_varios_sql(eventos, self._canal or self.canal_eventos(c))
+                sql, params = notificar_varios_sql(eventos, self.canal_eventos(c))
                 c.execute(text(sql), params)
         except Exception:  # noqa: BLE001 - el cambio ya está confirmado; no se vuelve error
             log.exception("NOTIFY de %d evento(s) falló tras confirmar", len(eventos))
 
     def canal_eventos(self, conn: Connection | None = None) -> str:
         """El canal de NOTIFY de esta instalación (según su esquema: `notificar.canal_de`); el
-        mismo para quien avisa y para quien escucha (`PuentePostgres`)."""
+        mismo para quien avisa y para quien escucha (`PuentePostgres`). Se lee una vez."""
         if self._canal is None:
-            if conn is not None:
-                esquema = conn.execute(text("SELECT current_schema()")).scalar()
-            else:
-                with self.motor.connect() as c:
-                    esquema = c.execute(text("SELECT current_schema()")).scalar()
-            self._canal = canal_de(str(esquema or ""))
+            with nullcontext(conn) if conn is not None else self.motor.connect() as c:
+                self._canal = canal_de(c.execute(text("SELECT current_schema()")).scalar() or "")
         return self._canal
 
     @contextmanager

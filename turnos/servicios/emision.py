@@ -160,9 +160,14 @@ def completar(alm: Almacen, conf: Confirmada) -> dict[str, Any]:
     c = conf.centro
     with alm.lectura() as conn:
         est = estimacion.estimar_en_espera(
-            conn, conf.turno_id, c.id, conf.tramite_id, conf.ms, c.politica,
+            conn,
+            conf.turno_id,
+            c.id,
+            conf.tramite_id,
+            conf.ms,
+            c.politica,
             cache=alm.cache_catalogo,
-        )  # fmt: skip
+        )
     return _estimado(conf.resultado, est)
 
 

@@ -115,12 +115,6 @@ def candidato(f: Any) -> Candidato:
 TramitesVentanilla = dict[int, list[tuple[int, float | None, int | None]]]
 
 
-def ventanillas(
-    conn: Connection, centro_id: int, cache: CacheCatalogo | None = None
-) -> list[VentanillaEstimada]:
-    return _ventanillas_y_metas(conn, centro_id, cache=cache)[0]
-
-
 def _tramites_de_ventanillas(
     conn: Connection, centro_id: int, version: int, cache: CacheCatalogo | None
 ) -> TramitesVentanilla:
